@@ -1,0 +1,114 @@
+//! HelloCharm: the charm the ops reference documentation ("Ops constructs") is written
+//! around, in Rust. Each handler below mirrors one snippet of that document; the
+//! README shows them side by side.
+
+/// The typed API generated from `charmcraft.yaml` by `build.rs`.
+pub mod charm {
+    ops::include_charm!();
+}
+
+use charm::{FortuneParams, Meta, Pause};
+
+/// Fortunes for the `fortune` action when none is given.
+const FORTUNES: &[&str] = &[
+    "A bug in the hand is worth two in the backlog.",
+    "Your next deploy will be boring, in the best way.",
+    "The config you seek is typed.",
+];
+
+/// The charm. It keeps the model, as a Python charm keeps `self.model`.
+pub struct HelloCharm {
+    model: ops::Model<Meta>,
+}
+
+impl ops::CharmBase for HelloCharm {
+    type Meta = Meta;
+
+    // Python: `def __init__(self, *args): super().__init__(*args); self.framework.observe(...)`
+    fn new(framework: &mut ops::Framework<Self>) -> Self {
+        let on = framework.on();
+        framework.observe(on.install, Self::on_install);
+        framework.observe(on.config_changed, Self::on_config_changed);
+        framework.observe(on.start, Self::on_start);
+        framework.observe(on.fortune_action, Self::on_fortune_action);
+        framework.observe(on.update_status, Self::on_update_status);
+        framework.observe(on.pause_pebble_ready, Self::on_pause_pebble_ready);
+        framework.observe(on.db_relation_changed, Self::on_db_relation_changed);
+        HelloCharm { model: framework.model() }
+    }
+}
+
+impl HelloCharm {
+    /// Statuses: Maintenance while installing, then Active with no message.
+    fn on_install(&mut self, _event: &ops::InstallEvent) -> ops::HandlerResult {
+        let unit = self.model.unit();
+        unit.set_status(ops::MaintenanceStatus::new("Installing application packages"))?;
+        unit.set_workload_version("3.10")?;
+        unit.set_status(ops::ActiveStatus::default())?;
+        Ok(())
+    }
+
+    /// Configuration: `current = self.model.config["thing"]`, typed.
+    fn on_config_changed(&mut self, _event: &ops::ConfigChangedEvent) -> ops::HandlerResult {
+        let current = &self.model.config()?.thing;
+        log::info!("thing is now {current:?}");
+        // Python: `container = self.unit.get_container("pause")`.
+        let container = self.model.unit().container::<Pause>();
+        log::debug!("workload container {} at {}", container.name(), container.socket_path().display());
+        self.model.unit().set_status(ops::ActiveStatus::new(format!("hello, {current}")))?;
+        Ok(())
+    }
+
+    /// Applications and units, planned units, and metadata.
+    fn on_start(&mut self, _event: &ops::StartEvent) -> ops::HandlerResult {
+        let unit = self.model.unit();
+        let planned = unit.app().planned_units()?;
+        let meta = self.model.meta();
+        log::info!("{} of {} starting; {planned} unit(s) planned; {} container(s)", unit.name(), meta.name, meta.containers.len());
+        if let Some(leader) = unit.is_leader()? {
+            self.model.app().set_status(&leader, ops::ActiveStatus::new(format!("{planned} unit(s) planned")))?;
+        }
+        Ok(())
+    }
+
+    /// The `fortune` action: typed params in, results out.
+    fn on_fortune_action(&mut self, event: &ops::ActionEvent<FortuneParams>) -> ops::HandlerResult {
+        let fortune = match &event.params.fortune {
+            Some(fortune) => fortune.as_str(),
+            None => FORTUNES[event.id.bytes().map(usize::from).sum::<usize>() % FORTUNES.len()],
+        };
+        event.log("consulting the oracle")?;
+        event.set_results([("fortune", fortune)])?;
+        Ok(())
+    }
+
+    /// `update-status`: report whether the database is related.
+    fn on_update_status(&mut self, _event: &ops::UpdateStatusEvent) -> ops::HandlerResult {
+        let thing = &self.model.config()?.thing;
+        let status = match self.model.relation::<charm::Db>()? {
+            Some(_) => ops::ActiveStatus::new(format!("hello, {thing} (db related)")),
+            None => ops::ActiveStatus::new(format!("hello, {thing}")),
+        };
+        self.model.unit().set_status(status)?;
+        Ok(())
+    }
+
+    /// Containers: `container = event.workload`.
+    fn on_pause_pebble_ready(&mut self, event: &ops::PebbleReadyEvent<Pause>) -> ops::HandlerResult {
+        let container = &event.workload;
+        log::info!("Pebble is ready in {}", container.name());
+        Ok(())
+    }
+
+    /// Relations: read the database's endpoints, publish what this unit wants.
+    fn on_db_relation_changed(&mut self, event: &ops::RelationChangedEvent<charm::Db>) -> ops::HandlerResult {
+        let remote = event.relation.remote_app_data()?;
+        let endpoints = remote.get("endpoints").map_or("(none yet)", String::as_str);
+        log::info!("database endpoints: {endpoints}");
+        event.relation.local_unit_data().set("greeting", self.model.config()?.thing.as_str())?;
+        if let Some(leader) = self.model.unit().is_leader()? {
+            event.relation.local_app_data(&leader).set("database", "hello")?;
+        }
+        Ok(())
+    }
+}

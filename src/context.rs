@@ -1,0 +1,185 @@
+//! What Juju tells a dispatch through its environment (python-ops-facts.md §1.2).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The `JUJU_*` variables of one dispatch, read once.
+///
+/// Empty strings count as unset, as in Python ops.
+///
+/// ```
+/// let ctx = ops::JujuContext::from_vars([
+///     ("JUJU_DISPATCH_PATH", "hooks/db-relation-changed"),
+///     ("JUJU_UNIT_NAME", "hello/0"),
+///     ("JUJU_RELATION_ID", "db:3"),
+/// ]);
+/// assert_eq!(ctx.event_kind(), "db_relation_changed");
+/// assert_eq!(ctx.app_name(), "hello");
+/// assert_eq!(ctx.relation_id.as_ref().map(|r| r.id()), Some(3));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JujuContext {
+    /// `JUJU_DISPATCH_PATH`: `hooks/<hook>` or `actions/<action>`.
+    pub dispatch_path: String,
+    /// `JUJU_HOOK_NAME`.
+    pub hook_name: Option<String>,
+    /// `JUJU_UNIT_NAME`: `app/N`.
+    pub unit_name: String,
+    /// `JUJU_MODEL_NAME`.
+    pub model_name: Option<String>,
+    /// `JUJU_MODEL_UUID`.
+    pub model_uuid: Option<String>,
+    /// `JUJU_VERSION` (`0.0.0` when unset).
+    pub version: String,
+    /// `JUJU_CHARM_DIR`.
+    pub charm_dir: Option<PathBuf>,
+    /// `JUJU_DEBUG` is set.
+    pub debug: bool,
+    /// `JUJU_ACTION_NAME`.
+    pub action_name: Option<String>,
+    /// `JUJU_ACTION_UUID`.
+    pub action_uuid: Option<String>,
+    /// `JUJU_RELATION`: the endpoint of a relation hook.
+    pub relation_name: Option<String>,
+    /// `JUJU_RELATION_ID`, parsed.
+    pub relation_id: Option<crate::backend::RelationId>,
+    /// `JUJU_REMOTE_APP`.
+    pub remote_app: Option<String>,
+    /// `JUJU_REMOTE_UNIT`.
+    pub remote_unit: Option<String>,
+    /// `JUJU_DEPARTING_UNIT`.
+    pub departing_unit: Option<String>,
+    /// `JUJU_STORAGE_ID`: `name/N`.
+    pub storage_id: Option<String>,
+    /// `JUJU_WORKLOAD_NAME`: the container of a workload event.
+    pub workload_name: Option<String>,
+    /// `JUJU_NOTICE_ID`.
+    pub notice_id: Option<String>,
+    /// `JUJU_NOTICE_TYPE`.
+    pub notice_type: Option<String>,
+    /// `JUJU_NOTICE_KEY`.
+    pub notice_key: Option<String>,
+    /// `JUJU_PEBBLE_CHECK_NAME`.
+    pub pebble_check_name: Option<String>,
+    /// `JUJU_SECRET_ID`.
+    pub secret_id: Option<String>,
+    /// `JUJU_SECRET_LABEL`.
+    pub secret_label: Option<String>,
+    /// `JUJU_SECRET_REVISION`.
+    pub secret_revision: Option<u64>,
+    /// `OPERATOR_DISPATCH` was already set: the charm was started by itself.
+    pub operator_dispatch: bool,
+}
+
+impl JujuContext {
+    /// Reads the process environment.
+    pub fn from_env() -> Self {
+        Self::from_vars(std::env::vars())
+    }
+
+    /// Reads the given variables (for tests and the in-memory Juju).
+    pub fn from_vars<K: AsRef<str>, V: AsRef<str>>(vars: impl IntoIterator<Item = (K, V)>) -> Self {
+        let vars: BTreeMap<String, String> = vars
+            .into_iter()
+            .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned()))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        let get = |key: &str| vars.get(key).cloned();
+        JujuContext {
+            dispatch_path: get("JUJU_DISPATCH_PATH").unwrap_or_default(),
+            hook_name: get("JUJU_HOOK_NAME"),
+            unit_name: get("JUJU_UNIT_NAME").unwrap_or_default(),
+            model_name: get("JUJU_MODEL_NAME"),
+            model_uuid: get("JUJU_MODEL_UUID"),
+            version: get("JUJU_VERSION").unwrap_or_else(|| "0.0.0".to_owned()),
+            charm_dir: get("JUJU_CHARM_DIR").map(PathBuf::from),
+            debug: vars.contains_key("JUJU_DEBUG"),
+            action_name: get("JUJU_ACTION_NAME"),
+            action_uuid: get("JUJU_ACTION_UUID"),
+            relation_name: get("JUJU_RELATION"),
+            relation_id: get("JUJU_RELATION_ID").and_then(|id| relation_id(&id, get("JUJU_RELATION"))),
+            remote_app: get("JUJU_REMOTE_APP"),
+            remote_unit: get("JUJU_REMOTE_UNIT"),
+            departing_unit: get("JUJU_DEPARTING_UNIT"),
+            storage_id: get("JUJU_STORAGE_ID"),
+            workload_name: get("JUJU_WORKLOAD_NAME"),
+            notice_id: get("JUJU_NOTICE_ID"),
+            notice_type: get("JUJU_NOTICE_TYPE"),
+            notice_key: get("JUJU_NOTICE_KEY"),
+            pebble_check_name: get("JUJU_PEBBLE_CHECK_NAME"),
+            secret_id: get("JUJU_SECRET_ID"),
+            secret_label: get("JUJU_SECRET_LABEL"),
+            secret_revision: get("JUJU_SECRET_REVISION").and_then(|r| r.parse().ok()),
+            operator_dispatch: vars.contains_key("OPERATOR_DISPATCH"),
+        }
+    }
+
+    /// The event's name: the basename of `JUJU_DISPATCH_PATH` with `-` as `_`, plus
+    /// `_action` under `actions/` (`hooks/db-relation-changed` → `db_relation_changed`).
+    pub fn event_kind(&self) -> String {
+        let path = Path::new(&self.dispatch_path);
+        let name = path.file_name().map(|n| n.to_string_lossy().replace('-', "_")).unwrap_or_default();
+        let under_actions = path.parent().and_then(Path::file_name).is_some_and(|p| p == "actions");
+        if under_actions { format!("{name}_action") } else { name }
+    }
+
+    /// Whether this dispatch runs an action.
+    pub fn is_action(&self) -> bool {
+        self.event_kind().ends_with("_action")
+    }
+
+    /// The application's name: the unit name before `/`.
+    pub fn app_name(&self) -> &str {
+        self.unit_name.split_once('/').map_or(self.unit_name.as_str(), |(app, _)| app)
+    }
+
+    /// The remote application of a relation event: `JUJU_REMOTE_APP`, else the remote unit's app.
+    pub fn remote_app_name(&self) -> Option<String> {
+        self.remote_app.clone().or_else(|| {
+            self.remote_unit.as_ref().and_then(|u| u.split_once('/').map(|(app, _)| app.to_owned()))
+        })
+    }
+}
+
+/// `JUJU_RELATION_ID` is `endpoint:N`; older Juju gave a bare number, so fall back to `JUJU_RELATION`.
+fn relation_id(text: &str, endpoint: Option<String>) -> Option<crate::backend::RelationId> {
+    crate::backend::RelationId::parse(text)
+        .or_else(|| Some(crate::backend::RelationId::new(endpoint?, text.parse().ok()?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(path: &str) -> String {
+        JujuContext::from_vars([("JUJU_DISPATCH_PATH", path)]).event_kind()
+    }
+
+    #[test]
+    fn event_names_as_ops_derives_them() {
+        assert_eq!(kind("hooks/install"), "install");
+        assert_eq!(kind("hooks/db-relation-changed"), "db_relation_changed");
+        assert_eq!(kind("hooks/my-app-pebble-ready"), "my_app_pebble_ready");
+        assert_eq!(kind("actions/do-backup"), "do_backup_action");
+        assert_eq!(kind(""), "");
+    }
+
+    #[test]
+    fn empty_values_are_unset() {
+        let ctx = JujuContext::from_vars([("JUJU_REMOTE_APP", ""), ("JUJU_VERSION", "")]);
+        assert_eq!(ctx.remote_app, None);
+        assert_eq!(ctx.version, "0.0.0");
+    }
+
+    #[test]
+    fn remote_app_from_unit() {
+        let ctx = JujuContext::from_vars([("JUJU_REMOTE_UNIT", "pg/1")]);
+        assert_eq!(ctx.remote_app_name().as_deref(), Some("pg"));
+    }
+
+    #[test]
+    fn bare_relation_id_uses_endpoint() {
+        let ctx = JujuContext::from_vars([("JUJU_RELATION", "db"), ("JUJU_RELATION_ID", "4")]);
+        assert_eq!(ctx.relation_id.unwrap().to_string(), "db:4");
+    }
+}

@@ -1,0 +1,99 @@
+//! The entry point: `ops::main::<MyCharm>()`, what Juju's `dispatch` runs.
+
+use std::path::Path;
+use std::process::Command;
+use std::rc::Rc;
+
+use crate::backend::{Backend, HookTools, LogLevel};
+use crate::charm::CharmBase;
+use crate::context::JujuContext;
+use crate::framework::{self, DispatchError};
+
+/// Runs the charm for the event Juju is dispatching, and exits.
+///
+/// Reads the `JUJU_*` environment, runs a legacy `hooks/<name>` script if the charm still
+/// has one, builds the charm, delivers the event to its observers, runs collect-status,
+/// and exits 0. A handler error or panic is logged through `juju-log` at ERROR and the
+/// process exits 1, so Juju marks the hook failed and retries it.
+///
+/// ```no_run
+/// # struct HelloCharm;
+/// # impl ops::CharmBase for HelloCharm {
+/// #     type Meta = ops::hello::Meta;
+/// #     fn new(_: &mut ops::Framework<Self>) -> Self { HelloCharm }
+/// # }
+/// fn main() {
+///     ops::main::<HelloCharm>()
+/// }
+/// ```
+pub fn main<C: CharmBase>() -> ! {
+    std::process::exit(run::<C>())
+}
+
+/// What [`main`] does, returning the exit code instead of exiting.
+pub fn run<C: CharmBase>() -> i32 {
+    let context = JujuContext::from_env();
+    if context.operator_dispatch {
+        // The charm was started by itself (a hook tool or legacy hook ran dispatch again).
+        eprintln!("Charm called itself: OPERATOR_DISPATCH is set; exiting");
+        return 0;
+    }
+    if let Err(code) = run_legacy_hook(&context) {
+        return code;
+    }
+    let backend: Rc<dyn Backend> = Rc::new(HookTools::new());
+    match framework::dispatch::<C>(backend.clone(), context) {
+        Ok(_) => 0,
+        Err(error) => {
+            report_failure(backend.as_ref(), &error);
+            1
+        }
+    }
+}
+
+fn report_failure(backend: &dyn Backend, error: &DispatchError) {
+    let message = format!("Uncaught error while in charm code: {error}");
+    if backend.juju_log(LogLevel::Error, &message).is_err() {
+        eprintln!("{message}");
+    }
+}
+
+/// Runs `<charm dir>/<JUJU_DISPATCH_PATH>` first if it is an executable that is not this
+/// program, as ops does for charms that still ship per-hook scripts.
+fn run_legacy_hook(context: &JujuContext) -> Result<(), i32> {
+    let (Some(charm_dir), false) = (&context.charm_dir, context.dispatch_path.is_empty()) else {
+        return Ok(());
+    };
+    let hook = charm_dir.join(&context.dispatch_path);
+    if !is_executable(&hook) || is_this_program(&hook) {
+        return Ok(());
+    }
+    log_legacy(&format!("Legacy {} exists, running it (legacy hooks are deprecated)", context.dispatch_path));
+    match Command::new(&hook).env("OPERATOR_DISPATCH", "1").status() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => {
+            log_legacy(&format!("Legacy {} exited with status {status}", context.dispatch_path));
+            Err(status.code().unwrap_or(1))
+        }
+        Err(error) => {
+            log_legacy(&format!("Could not run legacy {}: {error}", context.dispatch_path));
+            Err(1)
+        }
+    }
+}
+
+fn log_legacy(message: &str) {
+    if HookTools::new().juju_log(LogLevel::Warning, message).is_err() {
+        eprintln!("{message}");
+    }
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+fn is_this_program(path: &Path) -> bool {
+    let this = std::env::current_exe().and_then(|p| p.canonicalize());
+    matches!((path.canonicalize(), this), (Ok(a), Ok(b)) if a == b)
+}

@@ -1,0 +1,336 @@
+//! The in-memory Juju: a [`Backend`] that answers from a [`State`] and enforces the rules
+//! Juju's hook tools enforce (leadership for app status and app databags, action tools
+//! only in actions, action-set key syntax), failing with the same messages.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use super::state::{ActionRun, State};
+use crate::backend::{
+    calls, Backend, BackendError, Databag, GoalState, GoalUnit, LogLevel, RelationId, StatusInfo, StatusName, ToolCall,
+};
+use crate::status::StatusValue;
+
+/// A `juju-log` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// The level.
+    pub level: LogLevel,
+    /// The message.
+    pub message: String,
+}
+
+/// Everything the in-memory Juju saw during one dispatch, besides the state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    /// Every hook-tool call, in order, as the command line a real dispatch would run.
+    pub calls: Vec<ToolCall>,
+    /// `juju-log` lines.
+    pub logs: Vec<LogLine>,
+    /// Unit statuses set, in order.
+    pub unit_status_history: Vec<StatusValue>,
+    /// Application statuses set, in order.
+    pub app_status_history: Vec<StatusValue>,
+}
+
+/// The in-memory Juju backend for one dispatch.
+pub struct MemoryBackend {
+    state: RefCell<State>,
+    action: Option<RefCell<ActionRun>>,
+    record: RefCell<Record>,
+}
+
+impl MemoryBackend {
+    /// A backend over `state`; `action` is the action being run, if this dispatch is one.
+    pub fn new(state: State, action: Option<ActionRun>) -> Self {
+        MemoryBackend { state: RefCell::new(state), action: action.map(RefCell::new), record: RefCell::default() }
+    }
+
+    /// Takes out the state, the action run and the record, leaving defaults behind.
+    pub fn take(&self) -> (State, Option<ActionRun>, Record) {
+        let action = self.action.as_ref().map(RefCell::take);
+        (self.state.take(), action, self.record.take())
+    }
+
+    fn call(&self, call: ToolCall) -> ToolCall {
+        self.record.borrow_mut().calls.push(call.clone());
+        call
+    }
+
+    fn action(&self, call: &ToolCall) -> Result<&RefCell<ActionRun>, BackendError> {
+        self.action.as_ref().ok_or_else(|| run_error(call, "not running an action"))
+    }
+
+    fn require_leader(&self, call: &ToolCall, message: &str) -> Result<(), BackendError> {
+        if self.state.borrow().leader { Ok(()) } else { Err(run_error(call, message)) }
+    }
+
+    fn with_relation<T>(
+        &self,
+        call: &ToolCall,
+        id: &RelationId,
+        f: impl FnOnce(&mut super::state::RelationState) -> T,
+    ) -> Result<T, BackendError> {
+        let mut state = self.state.borrow_mut();
+        let relation = state
+            .relations
+            .iter_mut()
+            .find(|r| r.id == id.id() && r.endpoint == id.endpoint())
+            .ok_or_else(|| usage_error(call, &format!("invalid value \"{id}\" for flag -r: relation not found")))?;
+        Ok(f(relation))
+    }
+}
+
+/// A hook tool's run-time failure: exit 1, `ERROR <message>`.
+fn run_error(call: &ToolCall, message: &str) -> BackendError {
+    BackendError::Failed { call: call.to_string(), code: 1, stderr: format!("ERROR {message}") }
+}
+
+/// A hook tool's argument rejection: exit 2, `ERROR <message>`.
+fn usage_error(call: &ToolCall, message: &str) -> BackendError {
+    BackendError::Failed { call: call.to_string(), code: 2, stderr: format!("ERROR {message}") }
+}
+
+/// Juju's rule for action-set keys: lowercase alphanumeric and hyphens per dotted part.
+fn check_action_key(call: &ToolCall, key: &str) -> Result<(), BackendError> {
+    const RESERVED: [&str; 4] = ["stdout", "stdout-encoding", "stderr", "stderr-encoding"];
+    if RESERVED.contains(&key) {
+        return Err(usage_error(call, &format!("cannot set reserved action key \"{key}\"")));
+    }
+    let part_ok = |part: &str| {
+        let bytes = part.as_bytes();
+        let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        !bytes.is_empty()
+            && bytes.first().is_some_and(edge)
+            && bytes.last().is_some_and(edge)
+            && bytes.iter().all(|b| edge(b) || *b == b'-')
+    };
+    if key.split('.').all(part_ok) {
+        return Ok(());
+    }
+    Err(usage_error(
+        call,
+        &format!(
+            "key \"{key}\" must start and end with lowercase alphanumeric, and contain only lowercase alphanumeric, hyphens and periods"
+        ),
+    ))
+}
+
+impl Backend for MemoryBackend {
+    fn juju_log(&self, level: LogLevel, message: &str) -> Result<(), BackendError> {
+        self.call(calls::juju_log(level, message));
+        self.record.borrow_mut().logs.push(LogLine { level, message: message.to_owned() });
+        Ok(())
+    }
+
+    fn is_leader(&self) -> Result<bool, BackendError> {
+        self.call(calls::is_leader());
+        Ok(self.state.borrow().leader)
+    }
+
+    fn config_get(&self) -> Result<Map<String, Value>, BackendError> {
+        self.call(calls::config_get());
+        Ok(self.state.borrow().config.as_map().clone())
+    }
+
+    fn status_get(&self, app: bool) -> Result<StatusInfo, BackendError> {
+        let call = self.call(calls::status_get(app));
+        if app {
+            self.require_leader(&call, "finding application status: this unit is not the leader")?;
+        }
+        let state = self.state.borrow();
+        let status = if app { &state.app_status } else { &state.unit_status };
+        Ok(StatusInfo { name: status.status_name(), message: status.message().to_owned() })
+    }
+
+    fn status_set(&self, app: bool, status: StatusName, message: &str) -> Result<(), BackendError> {
+        let call = self.call(calls::status_set(app, status, message));
+        if !status.is_settable() {
+            return Err(usage_error(
+                &call,
+                &format!("invalid status \"{status}\", expected one of [maintenance blocked waiting active]"),
+            ));
+        }
+        if app {
+            self.require_leader(&call, "this unit is not the leader")?;
+        }
+        let value = StatusValue::from_name(status, message);
+        let mut state = self.state.borrow_mut();
+        let mut record = self.record.borrow_mut();
+        let (slot, history) = if app {
+            (&mut state.app_status, &mut record.app_status_history)
+        } else {
+            (&mut state.unit_status, &mut record.unit_status_history)
+        };
+        history.push(value.clone());
+        *slot = value;
+        Ok(())
+    }
+
+    fn application_version_set(&self, version: &str) -> Result<(), BackendError> {
+        self.call(calls::application_version_set(version));
+        self.state.borrow_mut().workload_version = version.to_owned();
+        Ok(())
+    }
+
+    fn goal_state(&self) -> Result<GoalState, BackendError> {
+        self.call(calls::goal_state());
+        let state = self.state.borrow();
+        let app = state.app_name().to_owned();
+        let units = (0..state.planned_units)
+            .map(|n| (format!("{app}/{n}"), GoalUnit { status: "active".to_owned() }))
+            .collect();
+        Ok(GoalState { units })
+    }
+
+    fn action_get(&self) -> Result<Map<String, Value>, BackendError> {
+        let call = self.call(calls::action_get());
+        Ok(self.action(&call)?.borrow().params.as_map().clone())
+    }
+
+    fn action_set(&self, results: &[(String, String)]) -> Result<(), BackendError> {
+        let call = self.call(calls::action_set(results));
+        let action = self.action(&call)?;
+        for (key, _) in results {
+            check_action_key(&call, key)?;
+        }
+        action.borrow_mut().results.extend(results.iter().cloned());
+        Ok(())
+    }
+
+    fn action_log(&self, message: &str) -> Result<(), BackendError> {
+        let call = self.call(calls::action_log(message));
+        self.action(&call)?.borrow_mut().logs.push(message.to_owned());
+        Ok(())
+    }
+
+    fn action_fail(&self, message: &str) -> Result<(), BackendError> {
+        let call = self.call(calls::action_fail(message));
+        self.action(&call)?.borrow_mut().failure = Some(message.to_owned());
+        Ok(())
+    }
+
+    fn relation_ids(&self, endpoint: &str) -> Result<Vec<RelationId>, BackendError> {
+        self.call(calls::relation_ids(endpoint));
+        let state = self.state.borrow();
+        Ok(state.relations.iter().filter(|r| r.endpoint == endpoint).map(|r| RelationId::new(endpoint, r.id)).collect())
+    }
+
+    fn relation_list(&self, id: &RelationId) -> Result<Vec<String>, BackendError> {
+        let call = self.call(calls::relation_list(id));
+        self.with_relation(&call, id, |r| r.remote_units.keys().cloned().collect())
+    }
+
+    fn relation_remote_app(&self, id: &RelationId) -> Result<Option<String>, BackendError> {
+        let call = self.call(calls::relation_list_app(id));
+        self.with_relation(&call, id, |r| Some(r.remote_app.clone()))
+    }
+
+    fn relation_get(&self, id: &RelationId, member: &str, app: bool) -> Result<Databag, BackendError> {
+        let call = self.call(calls::relation_get(id, member, app));
+        let (unit, app_name, leader) = {
+            let state = self.state.borrow();
+            (state.unit_name.clone(), state.app_name().to_owned(), state.leader)
+        };
+        let bag = self.with_relation(&call, id, |r| {
+            if member == unit {
+                Ok(r.local_unit_data.clone())
+            } else if member == app_name {
+                if leader || r.peer { Ok(r.local_app_data.clone()) } else { Err("permission denied") }
+            } else if member == r.remote_app {
+                Ok(r.remote_app_data.clone())
+            } else {
+                r.remote_units.get(member).cloned().ok_or("not found")
+            }
+        })?;
+        bag.map_err(|reason| run_error(&call, &format!("cannot read settings for {member}: {reason}")))
+    }
+
+    fn relation_set(&self, id: &RelationId, app: bool, changes: &Databag) -> Result<(), BackendError> {
+        let json = serde_json::to_string(changes).unwrap_or_default();
+        let call = self.call(calls::relation_set(id, app, json));
+        if app {
+            self.require_leader(&call, "cannot write relation settings")?;
+        }
+        self.with_relation(&call, id, |r| {
+            let bag = if app { &mut r.local_app_data } else { &mut r.local_unit_data };
+            for (key, value) in changes {
+                if value.is_empty() {
+                    bag.remove(key);
+                } else {
+                    bag.insert(key.clone(), value.clone());
+                }
+            }
+        })
+    }
+
+    fn storage_list(&self, name: &str) -> Result<Vec<String>, BackendError> {
+        self.call(calls::storage_list(name));
+        let state = self.state.borrow();
+        Ok(state.storage.iter().filter(|s| s.name == name).map(|s| format!("{}/{}", s.name, s.index)).collect())
+    }
+
+    fn storage_location(&self, storage_id: &str) -> Result<PathBuf, BackendError> {
+        let call = self.call(calls::storage_get(storage_id));
+        let state = self.state.borrow();
+        state
+            .storage
+            .iter()
+            .find(|s| format!("{}/{}", s.name, s.index) == storage_id)
+            .map(|s| s.location.clone())
+            .ok_or_else(|| usage_error(&call, &format!("invalid value \"{storage_id}\" for flag -s: storage not found")))
+    }
+
+    fn open_port(&self, port: &str) -> Result<(), BackendError> {
+        self.call(calls::open_port(port));
+        self.state.borrow_mut().opened_ports.insert(port.to_owned());
+        Ok(())
+    }
+
+    fn close_port(&self, port: &str) -> Result<(), BackendError> {
+        self.call(calls::close_port(port));
+        self.state.borrow_mut().opened_ports.remove(port);
+        Ok(())
+    }
+
+    fn opened_ports(&self) -> Result<Vec<String>, BackendError> {
+        self.call(calls::opened_ports());
+        Ok(self.state.borrow().opened_ports.iter().cloned().collect())
+    }
+
+    fn resource_get(&self, name: &str) -> Result<PathBuf, BackendError> {
+        let call = self.call(calls::resource_get(name));
+        let state = self.state.borrow();
+        state.resources.get(name).cloned().ok_or_else(|| run_error(&call, &format!("resource \"{name}\" not found")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_keys_follow_juju() {
+        let call = calls::action_set(&[]);
+        assert!(check_action_key(&call, "fortune").is_ok());
+        assert!(check_action_key(&call, "a.b-c.d1").is_ok());
+        for bad in ["Foo", "-a", "a-", "a..b", "stdout", "a_b"] {
+            assert!(check_action_key(&call, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn app_status_needs_leadership() {
+        let backend = MemoryBackend::new(State::default(), None);
+        let err = backend.status_set(true, StatusName::Active, "").unwrap_err();
+        assert_eq!(err.stderr(), Some("ERROR this unit is not the leader"));
+    }
+
+    #[test]
+    fn action_tools_outside_an_action_fail() {
+        let backend = MemoryBackend::new(State::default(), None);
+        assert_eq!(backend.action_log("x").unwrap_err().stderr(), Some("ERROR not running an action"));
+    }
+}

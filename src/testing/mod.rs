@@ -1,0 +1,185 @@
+//! Run a charm without Juju: an in-memory Juju, and state-transition runs over it.
+//!
+//! A run takes a [`State`] and an [`Event`], dispatches the charm through the same
+//! framework code `ops::main` uses (only the backend differs), and gives back the new
+//! state with everything that happened: the handlers called, every hook-tool call as the
+//! command line a real dispatch would run, `juju-log` lines, action results.
+//!
+//! ```
+//! # struct HelloCharm { model: ops::Model<ops::hello::Meta> }
+//! # impl ops::CharmBase for HelloCharm {
+//! #     type Meta = ops::hello::Meta;
+//! #     fn new(fw: &mut ops::Framework<Self>) -> Self {
+//! #         fw.observe(fw.on().install, Self::on_install);
+//! #         HelloCharm { model: fw.model() }
+//! #     }
+//! # }
+//! # impl HelloCharm {
+//! #     fn on_install(&mut self, _: &ops::InstallEvent) -> ops::HandlerResult {
+//! #         self.model.unit().set_status(ops::MaintenanceStatus::new("installing"))?;
+//! #         Ok(())
+//! #     }
+//! # }
+//! use ops::testing::{Context, Event, State};
+//!
+//! let ctx = Context::<HelloCharm>::new();
+//! let out = ctx.run(Event::hook("install"), State::default()).unwrap();
+//! assert_eq!(out.state.unit_status, ops::MaintenanceStatus::new("installing").into());
+//! assert_eq!(out.record.calls[0].to_string(), "status-set --application=False maintenance -- installing");
+//! ```
+
+mod memory;
+mod state;
+
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+pub use memory::{LogLine, MemoryBackend, Record};
+pub use state::{ActionRun, RelationState, State, StorageState};
+
+use crate::backend::Backend;
+use crate::charm::{ActionParams, CharmBase, CharmMeta};
+use crate::context::JujuContext;
+use crate::framework::{dispatch, DispatchError, DispatchReport};
+use crate::values::{ValueSource, Values};
+
+/// An event to dispatch: the `JUJU_DISPATCH_PATH` and the variables Juju would set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    dispatch_path: String,
+    vars: Vec<(String, String)>,
+    action: Option<ActionRun>,
+}
+
+impl Event {
+    /// A hook by its Juju name: `install`, `config-changed`, `update-status`.
+    pub fn hook(name: &str) -> Self {
+        let name = name.replace('_', "-");
+        Event { dispatch_path: format!("hooks/{name}"), vars: vec![("JUJU_HOOK_NAME".into(), name)], action: None }
+    }
+
+    /// The action `P` with typed parameters.
+    pub fn action<P: ActionParams>(params: &P) -> Self {
+        Self::action_raw(P::ACTION, params.to_values())
+    }
+
+    /// An action by name, with parameters as `action-get` would give them.
+    pub fn action_raw(name: &str, params: Values) -> Self {
+        let id = "1".to_owned();
+        Event {
+            dispatch_path: format!("actions/{name}"),
+            vars: vec![("JUJU_ACTION_NAME".into(), name.to_owned()), ("JUJU_ACTION_UUID".into(), id.clone())],
+            action: Some(ActionRun { name: name.to_owned(), id, params, ..ActionRun::default() }),
+        }
+    }
+
+    /// A relation hook (`relation-changed`, ...) on `relation`, from `remote_unit` if given.
+    pub fn relation(hook: &str, relation: &RelationState, remote_unit: Option<&str>) -> Self {
+        let mut event = Self::hook(&format!("{}-{hook}", relation.endpoint));
+        event.vars.extend([
+            ("JUJU_RELATION".into(), relation.endpoint.clone()),
+            ("JUJU_RELATION_ID".into(), format!("{}:{}", relation.endpoint, relation.id)),
+            ("JUJU_REMOTE_APP".into(), relation.remote_app.clone()),
+        ]);
+        if let Some(unit) = remote_unit {
+            event.vars.push(("JUJU_REMOTE_UNIT".into(), unit.to_owned()));
+        }
+        event
+    }
+
+    /// `<container>-pebble-ready`.
+    pub fn pebble_ready(container: &str) -> Self {
+        let mut event = Self::hook(&format!("{container}-pebble-ready"));
+        event.vars.push(("JUJU_WORKLOAD_NAME".into(), container.to_owned()));
+        event
+    }
+
+    /// Adds or replaces an environment variable.
+    pub fn with_var(mut self, key: &str, value: &str) -> Self {
+        self.vars.retain(|(k, _)| k != key);
+        self.vars.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The event's name as the framework derives it: `config_changed`, `fortune_action`.
+    pub fn kind(&self) -> String {
+        JujuContext::from_vars([("JUJU_DISPATCH_PATH", self.dispatch_path.as_str())]).event_kind()
+    }
+}
+
+/// The result of a run that completed.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The state after the dispatch.
+    pub state: State,
+    /// What the framework did: the event and the handlers called.
+    pub report: DispatchReport,
+    /// The hook-tool calls, logs and status history.
+    pub record: Record,
+    /// The action's results, logs and failure, when the event was an action.
+    pub action: Option<ActionRun>,
+}
+
+/// A run whose dispatch failed, as Juju would see it: the error, and what the charm did
+/// before it (hook-tool calls are not undone).
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct RunError {
+    /// Why the dispatch failed.
+    #[source]
+    pub error: DispatchError,
+    /// The state after the failed dispatch.
+    pub state: State,
+    /// What happened before the failure.
+    pub record: Record,
+}
+
+/// Runs charm `C` against the in-memory Juju (Scenario's `Context`).
+pub struct Context<C: CharmBase> {
+    _charm: PhantomData<C>,
+}
+
+impl<C: CharmBase> Default for Context<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C: CharmBase> Context<C> {
+    /// A context for charm `C`.
+    pub fn new() -> Self {
+        Context { _charm: PhantomData }
+    }
+
+    /// Dispatches `event` with the unit in `state`.
+    pub fn run(&self, event: Event, mut state: State) -> Result<Output, RunError> {
+        if state.unit_name.is_empty() {
+            state.unit_name = format!("{}/0", C::Meta::metadata().name);
+        }
+        let context = JujuContext::from_vars(self.environment(&event, &state));
+        let backend = Rc::new(MemoryBackend::new(state, event.action));
+        let result = dispatch::<C>(backend.clone() as Rc<dyn Backend>, context);
+        let (state, action, record) = backend.take();
+        match result {
+            Ok(report) => Ok(Output { state, report, record, action }),
+            Err(error) => Err(RunError { error, state, record }),
+        }
+    }
+
+    fn environment(&self, event: &Event, state: &State) -> Vec<(String, String)> {
+        let mut vars = vec![
+            ("JUJU_DISPATCH_PATH".to_owned(), event.dispatch_path.clone()),
+            ("JUJU_UNIT_NAME".to_owned(), state.unit_name.clone()),
+            ("JUJU_MODEL_NAME".to_owned(), state.model_name.clone()),
+            ("JUJU_MODEL_UUID".to_owned(), state.model_uuid.clone()),
+            ("JUJU_VERSION".to_owned(), state.juju_version.clone()),
+        ];
+        vars.extend(event.vars.iter().cloned());
+        vars
+    }
+}
+
+/// Parameters for [`Event::action_raw`] from JSON text.
+pub fn params(json: &str) -> Values {
+    Values::from_json(ValueSource::ActionParams, json).unwrap_or_default()
+}
