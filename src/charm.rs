@@ -80,7 +80,7 @@ pub trait ActionParams: Sized + 'static {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a container declared in the charm's metadata",
     label = "not a declared container",
-    note = "the build script generates one marker type per `containers:` entry; see the generated module's `CONTAINERS`"
+    note = "containers are declared under `containers:` in charmcraft.yaml (or metadata.yaml); the build script generates one marker type for each"
 )]
 pub trait ContainerName: 'static {
     /// The charm this container belongs to.
@@ -93,7 +93,7 @@ pub trait ContainerName: 'static {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a relation endpoint declared in the charm's metadata",
     label = "not a declared relation endpoint",
-    note = "the build script generates one marker type per `requires:`, `provides:` and `peers:` entry"
+    note = "relation endpoints are declared under `requires:`, `provides:` and `peers:`; the build script generates one marker type for each"
 )]
 pub trait RelationEndpoint: 'static {
     /// The charm this endpoint belongs to.
@@ -109,7 +109,8 @@ pub trait RelationEndpoint: 'static {
 /// Implemented by the generated storage marker types (`Data` for `storage: data:`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a storage declared in the charm's metadata",
-    label = "not a declared storage"
+    label = "not a declared storage",
+    note = "storage is declared under `storage:`; the build script generates one marker type for each"
 )]
 pub trait StorageName: 'static {
     /// The charm this storage belongs to.

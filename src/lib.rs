@@ -90,7 +90,7 @@ pub use events::{
 };
 pub use framework::{DispatchError, DispatchReport, Framework, Handler, HandlerResult};
 pub use model::{App, Leader, Model, ModelError, Port, Protocol, RemoteApp, RemoteUnit, Unit};
-pub use relation::{LocalDatabag, Relation};
+pub use relation::{LocalDatabag, Relation, RemoteDatabag};
 pub use secret::SecretId;
 pub use status::{
     ActiveStatus, BlockedStatus, ErrorStatus, MaintenanceStatus, SettableStatus, Status, StatusValue, UnknownStatus,

@@ -96,15 +96,15 @@ impl<R: RelationEndpoint> Relation<R> {
     }
 
     /// A remote unit's databag, read-only.
-    pub fn remote_unit_data(&self, unit: &RemoteUnit) -> Result<Databag, ModelError> {
-        read_bag(&self.core, &self.id, unit.name(), false)
+    pub fn remote_unit_data(&self, unit: &RemoteUnit) -> Result<RemoteDatabag, ModelError> {
+        read_bag(&self.core, &self.id, unit.name(), false).map(RemoteDatabag)
     }
 
     /// The remote application's databag, read-only. Empty when the remote app is not known yet.
-    pub fn remote_app_data(&self) -> Result<Databag, ModelError> {
+    pub fn remote_app_data(&self) -> Result<RemoteDatabag, ModelError> {
         match self.app()? {
-            Some(app) => read_bag(&self.core, &self.id, app.name(), true),
-            None => Ok(Databag::new()),
+            Some(app) => read_bag(&self.core, &self.id, app.name(), true).map(RemoteDatabag),
+            None => Ok(RemoteDatabag(Databag::new())),
         }
     }
 }
@@ -117,6 +117,21 @@ fn read_bag(core: &ModelCore, id: &RelationId, member: &str, app: bool) -> Resul
     let bag = core.backend.relation_get(id, member, app)?;
     core.databags.borrow_mut().insert(key, bag.clone());
     Ok(bag)
+}
+
+/// A remote unit's or application's databag: read-only, as Juju allows.
+///
+/// It dereferences to a map for reading; there is no way to change it, where Python ops
+/// raises `RelationDataAccessError` at run time.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RemoteDatabag(Databag);
+
+impl std::ops::Deref for RemoteDatabag {
+    type Target = Databag;
+
+    fn deref(&self) -> &Databag {
+        &self.0
+    }
 }
 
 /// This unit's or this application's databag in one relation, writable.

@@ -39,10 +39,6 @@ pub trait Status: sealed::Sealed + Clone + Into<StatusValue> {
 pub trait SettableStatus: Status {}
 
 macro_rules! status_type {
-    ($(#[$doc:meta])* $name:ident, $status:ident, settable) => {
-        status_type!($(#[$doc])* $name, $status);
-        impl SettableStatus for $name {}
-    };
     ($(#[$doc:meta])* $name:ident, $status:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -76,20 +72,26 @@ macro_rules! status_type {
 
 status_type!(
     /// The unit or application is ready and working: the "green" status.
-    ActiveStatus, Active, settable
+    ActiveStatus, Active
 );
 status_type!(
     /// An administrator must act (missing config, missing relation) before the charm can go on.
-    BlockedStatus, Blocked, settable
+    BlockedStatus, Blocked
 );
 status_type!(
     /// The charm is doing work (installing, upgrading) and will come back by itself.
-    MaintenanceStatus, Maintenance, settable
+    MaintenanceStatus, Maintenance
 );
 status_type!(
     /// The charm waits for something outside it (another application, a workload) to be ready.
-    WaitingStatus, Waiting, settable
+    WaitingStatus, Waiting
 );
+// Written out, not in the macro, so that the compiler's list of settable statuses reads plainly.
+impl SettableStatus for ActiveStatus {}
+impl SettableStatus for BlockedStatus {}
+impl SettableStatus for MaintenanceStatus {}
+impl SettableStatus for WaitingStatus {}
+
 status_type!(
     /// Juju's status for a hook that failed. Charm code can read it, never set it.
     ErrorStatus, Error

@@ -1,0 +1,134 @@
+//! HelloCharm through the in-memory Juju: the same framework code path as production,
+//! with only the backend swapped.
+
+use hello_charm::HelloCharm;
+use hello_charm::charm::{Config, FortuneParams};
+use ops::testing::{Context, Event, RelationState, State, params};
+use ops::{ActiveStatus, MaintenanceStatus, StatusValue};
+
+fn ctx() -> Context<HelloCharm> {
+    Context::new()
+}
+
+fn calls(out: &ops::testing::Output) -> Vec<String> {
+    out.record.calls.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn install_goes_through_maintenance_to_active() {
+    let out = ctx().run(Event::hook("install"), State::default()).unwrap();
+    assert_eq!(out.state.unit_status, StatusValue::from(ActiveStatus::default()));
+    assert_eq!(
+        out.record.unit_status_history,
+        [MaintenanceStatus::new("Installing application packages").into(), ActiveStatus::default().into()]
+    );
+    assert_eq!(out.state.workload_version, "3.10");
+    assert_eq!(out.report.deliveries[0].observer, "HelloCharm::on_install");
+}
+
+#[test]
+fn config_changed_reads_typed_config_once() {
+    let state = State::default().with_config(&Config { thing: "Rust".into() });
+    let out = ctx().run(Event::hook("config-changed"), state).unwrap();
+    assert_eq!(out.state.unit_status, ActiveStatus::new("hello, Rust").into());
+    let config_gets = calls(&out).iter().filter(|c| c.starts_with("config-get")).count();
+    assert_eq!(config_gets, 1);
+}
+
+#[test]
+fn config_defaults_apply_when_juju_reports_nothing() {
+    let out = ctx().run(Event::hook("config-changed"), State::default()).unwrap();
+    assert_eq!(out.state.unit_status, ActiveStatus::new("hello, world").into());
+}
+
+#[test]
+fn wrong_config_type_from_juju_fails_the_hook_with_a_clear_error() {
+    let mut state = State::default();
+    state.config.set("thing", 42);
+    let err = ctx().run(Event::hook("config-changed"), state).unwrap_err();
+    assert_eq!(
+        err.error.to_string(),
+        "handler HelloCharm::on_config_changed failed on the config_changed event: \
+         invalid config: config option `thing`: expected a string, got 42"
+    );
+}
+
+#[test]
+fn fortune_action_uses_the_given_fortune() {
+    let event = Event::action(&FortuneParams { fortune: Some("Ship it.".into()) });
+    let out = ctx().run(event, State::default()).unwrap();
+    let action = out.action.unwrap();
+    assert_eq!(action.results, [("fortune".to_owned(), "Ship it.".to_owned())]);
+    assert_eq!(action.logs, ["consulting the oracle"]);
+    assert_eq!(action.failure, None);
+}
+
+#[test]
+fn fortune_action_without_params_tells_one_of_its_own() {
+    let out = ctx().run(Event::action_raw("fortune", params("{}")), State::default()).unwrap();
+    let results = out.action.unwrap().results;
+    assert_eq!(results.len(), 1);
+    assert!(!results[0].1.is_empty());
+}
+
+#[test]
+fn start_sets_app_status_only_as_leader() {
+    let mut state = State::default().with_leader(true);
+    state.planned_units = 3;
+    let out = ctx().run(Event::hook("start"), state).unwrap();
+    assert_eq!(out.state.app_status, ActiveStatus::new("3 unit(s) planned").into());
+
+    let out = ctx().run(Event::hook("start"), State::default()).unwrap();
+    assert_eq!(out.state.app_status, StatusValue::default());
+    assert!(!calls(&out).iter().any(|c| c.starts_with("status-set --application=True")));
+}
+
+#[test]
+fn db_relation_changed_reads_remote_and_writes_local_data() {
+    let mut relation = RelationState::new("db", 7, "postgresql");
+    relation.remote_app_data.insert("endpoints".into(), "pg:5432".into());
+    let state = State::default().with_leader(true).with_relation(relation.clone());
+    let out = ctx().run(Event::relation("relation-changed", &relation, Some("postgresql/0")), state).unwrap();
+    let after = out.state.relation(7).unwrap();
+    assert_eq!(after.local_unit_data.get("greeting").map(String::as_str), Some("world"));
+    assert_eq!(after.local_app_data.get("database").map(String::as_str), Some("hello"));
+    assert!(calls(&out).contains(&r#"relation-set -r db:7 --file - <<< '{"greeting":"world"}'"#.to_owned()));
+}
+
+#[test]
+fn db_relation_changed_as_follower_leaves_app_data_alone() {
+    let relation = RelationState::new("db", 7, "postgresql");
+    let state = State::default().with_relation(relation.clone());
+    let out = ctx().run(Event::relation("relation-changed", &relation, Some("postgresql/0")), state).unwrap();
+    assert!(out.state.relation(7).unwrap().local_app_data.is_empty());
+}
+
+#[test]
+fn update_status_notices_the_db_relation() {
+    let state = State::default().with_relation(RelationState::new("db", 1, "pg"));
+    let out = ctx().run(Event::hook("update-status"), state).unwrap();
+    assert_eq!(out.state.unit_status, ActiveStatus::new("hello, world (db related)").into());
+}
+
+#[test]
+fn pebble_ready_gets_its_container() {
+    let out = ctx().run(Event::pebble_ready("pause"), State::default()).unwrap();
+    assert_eq!(out.record.logs[0].message, "Pebble is ready in pause");
+}
+
+#[test]
+fn unknown_event_is_not_emitted_and_succeeds() {
+    let out = ctx().run(Event::hook("not-an-event"), State::default()).unwrap();
+    assert!(!out.report.known);
+    assert!(out.report.deliveries.is_empty());
+}
+
+#[test]
+fn a_lifecycle_chains_state() {
+    let mut state = State::default().with_leader(true);
+    for hook in ["install", "config-changed", "start", "update-status"] {
+        state = ctx().run(Event::hook(hook), state).unwrap().state;
+    }
+    assert_eq!(state.unit_status, ActiveStatus::new("hello, world").into());
+    assert_eq!(state.app_status, ActiveStatus::new("1 unit(s) planned").into());
+}
