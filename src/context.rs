@@ -135,9 +135,9 @@ impl JujuContext {
 
     /// The remote application of a relation event: `JUJU_REMOTE_APP`, else the remote unit's app.
     pub fn remote_app_name(&self) -> Option<String> {
-        self.remote_app.clone().or_else(|| {
-            self.remote_unit.as_ref().and_then(|u| u.split_once('/').map(|(app, _)| app.to_owned()))
-        })
+        self.remote_app
+            .clone()
+            .or_else(|| self.remote_unit.as_ref().and_then(|u| u.split_once('/').map(|(app, _)| app.to_owned())))
     }
 }
 

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use crate::backend::RelationId;
 use crate::charm::{ActionParams, ContainerName, RelationEndpoint, StorageName};
 use crate::container::Container;
-use crate::model::{missing, ModelCore, ModelError, RemoteApp, RemoteUnit};
+use crate::model::{ModelCore, ModelError, RemoteApp, RemoteUnit, missing};
 use crate::relation::Relation;
 use crate::secret::SecretId;
 use crate::status::{SettableStatus, StatusValue};

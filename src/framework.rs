@@ -45,12 +45,13 @@ where
 }
 
 type ErasedEvent = Box<dyn Any>;
+type ErasedHandler<C> = Box<dyn Fn(&mut C, &dyn Any) -> HandlerResult>;
 
 struct Observer<C> {
     kind: &'static str,
     name: &'static str,
     build: fn(&EventContext<'_>) -> Result<ErasedEvent, ModelError>,
-    call: Box<dyn Fn(&mut C, &dyn Any) -> HandlerResult>,
+    call: ErasedHandler<C>,
 }
 
 fn build_erased<E: Event>(ctx: &EventContext<'_>) -> Result<ErasedEvent, ModelError> {

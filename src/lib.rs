@@ -46,7 +46,7 @@
 //!
 //! Where things live: [`main`] is the entry point; [`Framework`] registers observers;
 //! [`Model`] answers questions about the Juju model through a [`backend::Backend`] (the
-//! hook tools in production, an in-memory Juju in [`testing`]); [`status`] holds the
+//! hook tools in production, an in-memory Juju in `testing`, behind the `testing` feature); [`status`] holds the
 //! typestate statuses; [`events`] the event types. See ARCHITECTURE.md in the repository
 //! for how one dispatch flows through them.
 //!

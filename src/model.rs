@@ -87,10 +87,10 @@ impl ModelCore {
     }
 
     pub(crate) fn is_leader(&self) -> Result<bool, BackendError> {
-        if let Some((leader, at)) = self.leadership.get() {
-            if at.elapsed() < LEADERSHIP_CACHE {
-                return Ok(leader);
-            }
+        if let Some((leader, at)) = self.leadership.get()
+            && at.elapsed() < LEADERSHIP_CACHE
+        {
+            return Ok(leader);
         }
         let leader = self.backend.is_leader()?;
         self.leadership.set(Some((leader, Instant::now())));

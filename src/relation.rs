@@ -69,10 +69,10 @@ impl<R: RelationEndpoint> Relation<R> {
     /// relation, else from a remote unit's name, else `relation-list --app`.
     pub fn app(&self) -> Result<Option<RemoteApp>, ModelError> {
         let context = &self.core.context;
-        if context.relation_id.as_ref() == Some(&self.id) {
-            if let Some(app) = context.remote_app_name() {
-                return Ok(Some(RemoteApp::new(app)));
-            }
+        if context.relation_id.as_ref() == Some(&self.id)
+            && let Some(app) = context.remote_app_name()
+        {
+            return Ok(Some(RemoteApp::new(app)));
         }
         if let Some(unit) = self.unit_names()?.first() {
             return Ok(Some(RemoteUnit::new(unit.as_str()).app()));
@@ -87,12 +87,22 @@ impl<R: RelationEndpoint> Relation<R> {
 
     /// This unit's databag, readable and writable.
     pub fn local_unit_data(&self) -> LocalDatabag {
-        LocalDatabag { core: self.core.clone(), id: self.id.clone(), member: self.core.unit_name().to_owned(), app: false }
+        LocalDatabag {
+            core: self.core.clone(),
+            id: self.id.clone(),
+            member: self.core.unit_name().to_owned(),
+            app: false,
+        }
     }
 
     /// This application's databag; only the leader may write it, so it takes the [`Leader`] token.
     pub fn local_app_data(&self, _leader: &Leader) -> LocalDatabag {
-        LocalDatabag { core: self.core.clone(), id: self.id.clone(), member: self.core.app_name().to_owned(), app: true }
+        LocalDatabag {
+            core: self.core.clone(),
+            id: self.id.clone(),
+            member: self.core.app_name().to_owned(),
+            app: true,
+        }
     }
 
     /// A remote unit's databag, read-only.

@@ -220,7 +220,9 @@ mod tests {
 
     #[test]
     fn round_trips_through_names() {
-        for name in [StatusName::Active, StatusName::Blocked, StatusName::Maintenance, StatusName::Waiting, StatusName::Error] {
+        for name in
+            [StatusName::Active, StatusName::Blocked, StatusName::Maintenance, StatusName::Waiting, StatusName::Error]
+        {
             let status = StatusValue::from_name(name, "m");
             assert_eq!(status.status_name(), name);
             assert_eq!(status.message(), "m");

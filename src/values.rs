@@ -79,9 +79,7 @@ impl Values {
             Value::Null => Map::new(),
             Value::Object(map) => map,
             other => {
-                return Err(serde::de::Error::custom(format!(
-                    "expected a JSON object, got {other}"
-                )));
+                return Err(serde::de::Error::custom(format!("expected a JSON object, got {other}")));
             }
         };
         Ok(Values::new(source, map))

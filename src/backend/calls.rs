@@ -45,8 +45,7 @@ impl fmt::Display for ToolCall {
 }
 
 fn shell_quote(arg: &str) -> String {
-    let plain = !arg.is_empty()
-        && arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./:,@%+#".contains(c));
+    let plain = !arg.is_empty() && arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./:,@%+#".contains(c));
     if plain { arg.to_owned() } else { format!("'{}'", arg.replace('\'', r"'\''")) }
 }
 
@@ -110,10 +109,7 @@ pub(crate) fn relation_list(id: &RelationId) -> ToolCall {
 }
 
 pub(crate) fn relation_list_app(id: &RelationId) -> ToolCall {
-    ToolCall::new(
-        "relation-list",
-        ["--format=json".to_owned(), "--app".to_owned(), "-r".to_owned(), id.to_string()],
-    )
+    ToolCall::new("relation-list", ["--format=json".to_owned(), "--app".to_owned(), "-r".to_owned(), id.to_string()])
 }
 
 pub(crate) fn relation_get(id: &RelationId, member: &str, app: bool) -> ToolCall {

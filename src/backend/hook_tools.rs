@@ -43,10 +43,8 @@ impl HookTools {
         }
         let output = child.wait_with_output().map_err(spawn_error)?;
         if output.status.success() {
-            return String::from_utf8(output.stdout).map_err(|e| BackendError::BadOutput {
-                call: call.to_string(),
-                reason: e.to_string(),
-            });
+            return String::from_utf8(output.stdout)
+                .map_err(|e| BackendError::BadOutput { call: call.to_string(), reason: e.to_string() });
         }
         Err(BackendError::Failed {
             call: call.to_string(),
@@ -190,10 +188,8 @@ impl Backend for HookTools {
     }
 
     fn relation_set(&self, id: &RelationId, app: bool, changes: &Databag) -> Result<(), BackendError> {
-        let json = serde_json::to_string(changes).map_err(|e| BackendError::BadOutput {
-            call: "relation-set".to_owned(),
-            reason: e.to_string(),
-        })?;
+        let json = serde_json::to_string(changes)
+            .map_err(|e| BackendError::BadOutput { call: "relation-set".to_owned(), reason: e.to_string() })?;
         self.run_quiet(calls::relation_set(id, app, json))
     }
 
@@ -237,7 +233,8 @@ mod tests {
 
     #[test]
     fn failing_tool_carries_stderr() {
-        let call = ToolCall { tool: "sh", args: vec!["-c".into(), "echo 'ERROR boom' >&2; exit 3".into()], stdin: None };
+        let call =
+            ToolCall { tool: "sh", args: vec!["-c".into(), "echo 'ERROR boom' >&2; exit 3".into()], stdin: None };
         let err = HookTools::new().run(&call).unwrap_err();
         assert_eq!(err.stderr(), Some("ERROR boom"));
         assert!(err.to_string().contains("exit code 3"), "{err}");

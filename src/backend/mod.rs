@@ -1,7 +1,7 @@
 //! Everything the model asks Juju, behind one trait.
 //!
 //! [`HookTools`] is the production backend: it runs Juju's hook tools. The in-memory
-//! Juju of [`testing`](crate::testing) is the other one. Nothing above this trait knows
+//! Juju of the `testing` module is the other one. Nothing above this trait knows
 //! which it has. Caching (python-ops-facts.md §2.2) lives in the model, not here, so both
 //! backends see the same calls.
 

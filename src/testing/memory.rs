@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::state::{ActionRun, State};
 use crate::backend::{
-    calls, Backend, BackendError, Databag, GoalState, GoalUnit, LogLevel, RelationId, StatusInfo, StatusName, ToolCall,
+    Backend, BackendError, Databag, GoalState, GoalUnit, LogLevel, RelationId, StatusInfo, StatusName, ToolCall, calls,
 };
 use crate::status::StatusValue;
 
@@ -280,7 +280,9 @@ impl Backend for MemoryBackend {
             .iter()
             .find(|s| format!("{}/{}", s.name, s.index) == storage_id)
             .map(|s| s.location.clone())
-            .ok_or_else(|| usage_error(&call, &format!("invalid value \"{storage_id}\" for flag -s: storage not found")))
+            .ok_or_else(|| {
+                usage_error(&call, &format!("invalid value \"{storage_id}\" for flag -s: storage not found"))
+            })
     }
 
     fn open_port(&self, port: &str) -> Result<(), BackendError> {

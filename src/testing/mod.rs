@@ -40,7 +40,7 @@ pub use state::{ActionRun, RelationState, State, StorageState};
 use crate::backend::Backend;
 use crate::charm::{ActionParams, CharmBase, CharmMeta};
 use crate::context::JujuContext;
-use crate::framework::{dispatch, DispatchError, DispatchReport};
+use crate::framework::{DispatchError, DispatchReport, dispatch};
 use crate::values::{ValueSource, Values};
 
 /// An event to dispatch: the `JUJU_DISPATCH_PATH` and the variables Juju would set.
@@ -152,7 +152,7 @@ impl<C: CharmBase> Context<C> {
     }
 
     /// Dispatches `event` with the unit in `state`.
-    pub fn run(&self, event: Event, mut state: State) -> Result<Output, RunError> {
+    pub fn run(&self, event: Event, mut state: State) -> Result<Output, Box<RunError>> {
         if state.unit_name.is_empty() {
             state.unit_name = format!("{}/0", C::Meta::metadata().name);
         }
@@ -162,7 +162,7 @@ impl<C: CharmBase> Context<C> {
         let (state, action, record) = backend.take();
         match result {
             Ok(report) => Ok(Output { state, report, record, action }),
-            Err(error) => Err(RunError { error, state, record }),
+            Err(error) => Err(Box::new(RunError { error, state, record })),
         }
     }
 

@@ -64,7 +64,12 @@ impl HelloCharm {
         let unit = self.model.unit();
         let planned = unit.app().planned_units()?;
         let meta = self.model.meta();
-        log::info!("{} of {} starting; {planned} unit(s) planned; {} container(s)", unit.name(), meta.name, meta.containers.len());
+        log::info!(
+            "{} of {} starting; {planned} unit(s) planned; {} container(s)",
+            unit.name(),
+            meta.name,
+            meta.containers.len()
+        );
         if let Some(leader) = unit.is_leader()? {
             self.model.app().set_status(&leader, ops::ActiveStatus::new(format!("{planned} unit(s) planned")))?;
         }
