@@ -1,4 +1,4 @@
+// Generates the charm's typed API from charmcraft.yaml (see `mod charm` in src/lib.rs).
 fn main() {
-    let out = std::env::var("OUT_DIR").unwrap();
-    std::fs::copy("/tmp/manual/hello.rs", format!("{out}/charm.rs")).unwrap();
+    juju_ops_build::generate();
 }
