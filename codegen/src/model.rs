@@ -573,7 +573,7 @@ fn option(section: Section<'_>, name: &str, body: &Mapping, problems: &mut Probl
             None => {
                 problems.push(section.error(
                     &[name, "default"],
-                    format!("default {} of option `{name}` is not a {}", render(value), type_word(kind)),
+                    format!("default {} of option `{name}` is not {}", render(value), type_word(kind)),
                 ));
                 return None;
             }
@@ -590,11 +590,11 @@ fn option(section: Section<'_>, name: &str, body: &Mapping, problems: &mut Probl
 
 fn type_word(kind: OptionType) -> &'static str {
     match kind {
-        OptionType::String => "string",
-        OptionType::Int => "int",
-        OptionType::Float => "float",
-        OptionType::Boolean => "boolean",
-        OptionType::Secret => "secret URI",
+        OptionType::String => "a string",
+        OptionType::Int => "an int",
+        OptionType::Float => "a float",
+        OptionType::Boolean => "a boolean",
+        OptionType::Secret => "a secret URI",
     }
 }
 
