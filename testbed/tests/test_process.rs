@@ -1,0 +1,248 @@
+//! The real HelloCharm binary, run as Juju runs it: `dispatch` with `JUJU_DISPATCH_PATH`
+//! and the other `JUJU_*` variables, and hook tools on `PATH` that reject what Juju's
+//! reject. Checks the exact calls and the exit codes.
+
+use std::path::Path;
+use std::process::Output;
+
+use juju_ops_testbed::state::{Action, Failure, Relation};
+use juju_ops_testbed::{FakeJuju, State};
+use serde_json::json;
+
+const CHARM: &str = env!("CARGO_BIN_EXE_hello-dispatch");
+const TOOL: &str = env!("CARGO_BIN_EXE_fake-hook-tool");
+
+fn fake(state: State) -> FakeJuju {
+    FakeJuju::new(Path::new(TOOL), &state).unwrap()
+}
+
+fn leader_with_thing(thing: &str) -> State {
+    State { leader: true, config: json!({"thing": thing}).as_object().unwrap().clone(), ..State::default() }
+}
+
+fn dispatch(juju: &FakeJuju, path: &str, vars: &[(&str, &str)]) -> Output {
+    let mut command = juju.command(Path::new(CHARM));
+    command.env("JUJU_DISPATCH_PATH", path);
+    if let Some(hook) = path.strip_prefix("hooks/") {
+        command.env("JUJU_HOOK_NAME", hook);
+    }
+    command.envs(vars.iter().copied());
+    command.output().unwrap()
+}
+
+fn lines(juju: &FakeJuju) -> Vec<String> {
+    juju.calls().iter().map(|c| c.line()).collect()
+}
+
+/// Every call must have been accepted by the strict tools.
+fn assert_all_accepted(juju: &FakeJuju) {
+    for call in juju.calls() {
+        assert_eq!(call.exit, 0, "the fake Juju rejected {}", call.line());
+    }
+}
+
+#[test]
+fn install() {
+    let juju = fake(leader_with_thing("Rust"));
+    let out = dispatch(&juju, "hooks/install", &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        lines(&juju),
+        [
+            "status-set --application=False maintenance -- Installing application packages",
+            "application-version-set -- 3.10",
+            "status-set --application=False active -- ",
+        ]
+    );
+    assert_all_accepted(&juju);
+    let state = juju.state();
+    assert_eq!((state.unit_status.status.as_str(), state.workload_version.as_str()), ("active", "3.10"));
+}
+
+#[test]
+fn config_changed() {
+    let juju = fake(leader_with_thing("Rust"));
+    let out = dispatch(&juju, "hooks/config-changed", &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        lines(&juju),
+        [
+            "config-get --format=json",
+            "juju-log --log-level INFO -- thing is now \"Rust\"",
+            "juju-log --log-level DEBUG -- workload container pause at /charm/containers/pause/pebble.socket",
+            "status-set --application=False active -- hello, Rust",
+        ]
+    );
+    assert_all_accepted(&juju);
+    assert_eq!(juju.state().unit_status.message, "hello, Rust");
+}
+
+#[test]
+fn fortune_action() {
+    let action = Action {
+        name: "fortune".into(),
+        params: json!({"fortune": "Ship it."}).as_object().unwrap().clone(),
+        ..Action::default()
+    };
+    let juju = fake(State { action: Some(action), ..leader_with_thing("Rust") });
+    let out = dispatch(&juju, "actions/fortune", &[("JUJU_ACTION_NAME", "fortune"), ("JUJU_ACTION_UUID", "42")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        lines(&juju),
+        ["action-get --format=json", "action-log -- consulting the oracle", "action-set fortune=Ship it."]
+    );
+    assert_all_accepted(&juju);
+    let action = juju.state().action.unwrap();
+    assert_eq!(action.results.get("fortune").map(String::as_str), Some("Ship it."));
+    assert_eq!(action.failed, None);
+}
+
+#[test]
+fn update_status() {
+    let mut state = leader_with_thing("Rust");
+    state.relations.insert(3, Relation { endpoint: "db".into(), remote_app: "pg".into(), ..Relation::default() });
+    let juju = fake(state);
+    let out = dispatch(&juju, "hooks/update-status", &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        lines(&juju),
+        [
+            "config-get --format=json",
+            "relation-ids db --format=json",
+            "status-set --application=False active -- hello, Rust (db related)",
+        ]
+    );
+    assert_all_accepted(&juju);
+}
+
+#[test]
+fn start_as_leader_and_follower() {
+    let juju = fake(State {
+        goal_units: [("hello/0", "active"), ("hello/1", "active"), ("hello/2", "dying")]
+            .map(|(u, s)| (u.to_owned(), s.to_owned()))
+            .into(),
+        ..leader_with_thing("x")
+    });
+    assert!(dispatch(&juju, "hooks/start", &[]).status.success());
+    let calls = lines(&juju);
+    assert_eq!(calls[0], "goal-state --format=json");
+    assert_eq!(calls[2], "is-leader --format=json");
+    assert_eq!(calls[3], "status-set --application=True active -- 2 unit(s) planned");
+    assert_all_accepted(&juju);
+
+    let juju = fake(State { leader: false, ..leader_with_thing("x") });
+    assert!(dispatch(&juju, "hooks/start", &[]).status.success());
+    assert!(!lines(&juju).iter().any(|c| c.contains("--application=True")));
+}
+
+#[test]
+fn db_relation_changed_writes_only_changed_keys() {
+    let mut state = leader_with_thing("Rust");
+    let mut relation =
+        Relation { endpoint: "db".into(), remote_app: "pg".into(), units: vec!["pg/0".into()], ..Relation::default() };
+    relation.data.insert("pg".into(), [("endpoints".to_owned(), "pg:5432".to_owned())].into());
+    relation.data.insert("hello/0".into(), [("greeting".to_owned(), "Rust".to_owned())].into());
+    state.relations.insert(4, relation);
+    let juju = fake(state);
+    let vars = [
+        ("JUJU_RELATION", "db"),
+        ("JUJU_RELATION_ID", "db:4"),
+        ("JUJU_REMOTE_APP", "pg"),
+        ("JUJU_REMOTE_UNIT", "pg/0"),
+    ];
+    let out = dispatch(&juju, "hooks/db-relation-changed", &vars);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        lines(&juju),
+        [
+            "relation-get --format=json -r db:4 --app - pg",
+            "juju-log --log-level INFO -- database endpoints: pg:5432",
+            "config-get --format=json",
+            "relation-get --format=json -r db:4 - hello/0",
+            "is-leader --format=json",
+            "relation-get --format=json -r db:4 --app - hello",
+            "relation-set -r db:4 --app --file -",
+        ]
+    );
+    assert_all_accepted(&juju);
+    let calls = juju.calls();
+    assert_eq!(calls.last().unwrap().stdin.as_deref(), Some(r#"{"database":"hello"}"#));
+    assert_eq!(juju.state().relations[&4].data["hello"]["database"], "hello");
+}
+
+#[test]
+fn a_failing_hook_tool_fails_the_hook_with_its_stderr_logged() {
+    let mut state = leader_with_thing("Rust");
+    state
+        .fail
+        .insert("config-get".into(), Failure { code: 1, stderr: "ERROR connection to the unit agent lost".into() });
+    let juju = fake(state);
+    let out = dispatch(&juju, "hooks/config-changed", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let calls = lines(&juju);
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(
+        calls[1],
+        "juju-log --log-level ERROR -- Uncaught error while in charm code: handler HelloCharm::on_config_changed \
+         failed on the config_changed event: hook tool `config-get --format=json` failed with exit code 1: \
+         ERROR connection to the unit agent lost"
+    );
+}
+
+#[test]
+fn a_config_value_of_the_wrong_type_fails_with_a_clear_error() {
+    let mut state = leader_with_thing("x");
+    state.config.insert("thing".into(), json!(42));
+    let juju = fake(state);
+    let out = dispatch(&juju, "hooks/config-changed", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        lines(&juju)[1].ends_with("invalid config: config option `thing`: expected a string, got 42"),
+        "{:?}",
+        lines(&juju)
+    );
+    assert_eq!(juju.state().unit_status.status, "unknown", "nothing was set");
+}
+
+#[test]
+fn an_unknown_event_emits_nothing_and_exits_zero() {
+    let juju = fake(leader_with_thing("x"));
+    let out = dispatch(&juju, "hooks/not-a-real-hook", &[]);
+    assert!(out.status.success());
+    assert_eq!(lines(&juju), ["juju-log --log-level DEBUG -- Event not_a_real_hook not defined for hello."]);
+}
+
+#[test]
+fn the_charm_calling_itself_exits_at_once() {
+    let juju = fake(leader_with_thing("x"));
+    let mut command = juju.command(Path::new(CHARM));
+    let out = command.env("JUJU_DISPATCH_PATH", "hooks/install").env("OPERATOR_DISPATCH", "1").output().unwrap();
+    assert!(out.status.success());
+    assert!(juju.calls().is_empty());
+}
+
+#[test]
+fn a_legacy_hook_runs_first_and_its_failure_stops_the_dispatch() {
+    use std::os::unix::fs::PermissionsExt;
+    let juju = fake(leader_with_thing("x"));
+    let hooks = juju.charm_dir().join("hooks");
+    std::fs::create_dir(&hooks).unwrap();
+    let script = hooks.join("install");
+    std::fs::write(&script, "#!/bin/sh\nstatus-set maintenance legacy\nexit 3\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = dispatch(&juju, "hooks/install", &[]);
+    assert_eq!(out.status.code(), Some(3));
+    let calls = lines(&juju);
+    assert!(calls[0].starts_with("juju-log --log-level WARNING -- Legacy hooks/install exists"), "{calls:?}");
+    assert_eq!(calls[1], "status-set maintenance legacy");
+    assert!(!calls.iter().any(|c| c.contains("Installing application packages")));
+}
+
+#[test]
+fn the_action_tools_refuse_outside_an_action() {
+    let juju = fake(leader_with_thing("x"));
+    let mut command = std::process::Command::new(juju.bin_dir().join("action-log"));
+    let out = command.env("FAKE_JUJU_STATE", juju.state_path()).arg("hi").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "ERROR not running an action\n");
+}
