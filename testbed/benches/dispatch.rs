@@ -1,1 +1,193 @@
-fn main() {}
+//! The dispatch benchmark: prints figures, asserts nothing.
+//!
+//! `cargo bench -p juju-ops-testbed --bench dispatch` builds HelloCharm's real `main.rs`
+//! with the release profile and reports, for one `config-changed` dispatch with the fake
+//! hook tools on PATH:
+//! - its wall time against a minimal program that makes the same hook-tool calls and
+//!   nothing else (`replay-hook-calls`, replaying the calls recorded from the charm),
+//!   and the ratio of the medians (target: at most 1.10);
+//! - the hook-tool calls per event for the main lifecycle;
+//! - peak memory (max RSS);
+//! - the stripped binary size (target: at most 2 MB).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use juju_ops_testbed::state::Action;
+use juju_ops_testbed::{FakeJuju, State};
+
+const CHARM: &str = env!("CARGO_BIN_EXE_hello-dispatch");
+const TOOL: &str = env!("CARGO_BIN_EXE_fake-hook-tool");
+const REPLAY: &str = env!("CARGO_BIN_EXE_replay-hook-calls");
+const ROUNDS: usize = 300;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--probe") {
+        probe(&args[1..]);
+        return;
+    }
+    let juju = FakeJuju::new(Path::new(TOOL), &state()).expect("set up the fake Juju");
+    println!("HelloCharm dispatch benchmark ({ROUNDS} rounds, fake hook tools, release profile)\n");
+    calls_per_event(&juju);
+    let replay_file = record_config_changed(&juju);
+    timing(&juju, &replay_file);
+    memory(&juju, &replay_file);
+    sizes();
+}
+
+fn state() -> State {
+    let config = serde_json::json!({"thing": "bench"});
+    State { leader: true, config: config.as_object().cloned().unwrap_or_default(), ..State::default() }
+}
+
+fn charm(juju: &FakeJuju, path: &str) -> Command {
+    let mut command = juju.command(Path::new(CHARM));
+    command.env("JUJU_DISPATCH_PATH", path);
+    if let Some(name) = path.strip_prefix("actions/") {
+        command.env("JUJU_ACTION_NAME", name).env("JUJU_ACTION_UUID", "1");
+    }
+    command
+}
+
+fn run_ok(mut command: Command, what: &str) {
+    let out = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(out.status.success(), "{what} failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn calls_per_event(juju: &FakeJuju) {
+    println!("hook-tool calls per event:");
+    for path in ["hooks/install", "hooks/config-changed", "hooks/start", "actions/fortune", "hooks/update-status"] {
+        let mut state = state();
+        if path.starts_with("actions/") {
+            state.action = Some(Action { name: "fortune".into(), ..Action::default() });
+        }
+        juju.set_state(&state);
+        juju.clear_calls();
+        run_ok(charm(juju, path), path);
+        let tools: Vec<String> = juju.calls().iter().map(|c| c.tool.clone()).collect();
+        println!("  {path:<22} {:>2}  ({})", tools.len(), tools.join(", "));
+    }
+    println!();
+}
+
+/// Runs config-changed once with logging on, and keeps its calls for the baseline.
+fn record_config_changed(juju: &FakeJuju) -> PathBuf {
+    juju.set_state(&state());
+    juju.clear_calls();
+    run_ok(charm(juju, "hooks/config-changed"), "config-changed");
+    let replay = juju.charm_dir().join("config-changed.calls.jsonl");
+    std::fs::copy(juju.log_path(), &replay).expect("keep the recorded calls");
+    juju.clear_calls();
+    replay
+}
+
+fn timed(mut command: Command) -> Duration {
+    command.env_remove("FAKE_JUJU_LOG");
+    let start = Instant::now();
+    let status = command.status().expect("run");
+    let elapsed = start.elapsed();
+    assert!(status.success());
+    elapsed
+}
+
+struct Stats {
+    median: Duration,
+    mean: Duration,
+    p90: Duration,
+}
+
+fn stats(mut samples: Vec<Duration>) -> Stats {
+    samples.sort();
+    let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
+    Stats { median: samples[samples.len() / 2], mean, p90: samples[samples.len() * 9 / 10] }
+}
+
+fn timing(juju: &FakeJuju, replay_file: &Path) {
+    let baseline = || {
+        let mut command = juju.command(Path::new(REPLAY));
+        command.arg(replay_file);
+        command
+    };
+    // Warm the page cache for both programs and the tools.
+    for _ in 0..10 {
+        timed(charm(juju, "hooks/config-changed"));
+        timed(baseline());
+    }
+    let (mut ours, mut base) = (Vec::new(), Vec::new());
+    // Interleaved, so a busy moment on the machine hits both alike.
+    for _ in 0..ROUNDS {
+        ours.push(timed(charm(juju, "hooks/config-changed")));
+        base.push(timed(baseline()));
+    }
+    let (ours, base) = (stats(ours), stats(base));
+    println!("one config-changed dispatch (wall time):");
+    println!(
+        "  {:<34} median {:>9.3?}  mean {:>9.3?}  p90 {:>9.3?}",
+        "HelloCharm (release)", ours.median, ours.mean, ours.p90
+    );
+    println!(
+        "  {:<34} median {:>9.3?}  mean {:>9.3?}  p90 {:>9.3?}",
+        "baseline: the same calls, replayed", base.median, base.mean, base.p90
+    );
+    let ratio = ours.median.as_secs_f64() / base.median.as_secs_f64();
+    let verdict = if ratio <= 1.10 { "met" } else { "NOT met" };
+    println!("  ratio of medians {ratio:.3} (target <= 1.10: {verdict})");
+    println!("  framework overhead per dispatch ~{:.3?}\n", ours.median.saturating_sub(base.median));
+}
+
+/// Re-runs this benchmark binary as `--probe <program> <args>` so that the only child it
+/// waits for is that program; its RUSAGE_CHILDREN max RSS is then the largest resident set
+/// among the program and the hook tools it waited for.
+fn max_rss_kib(program: &Path, args: &[&Path], env: Command) -> i64 {
+    let mut probe = Command::new(std::env::current_exe().expect("this benchmark's path"));
+    probe.arg("--probe").arg(program).args(args);
+    for (key, value) in env.get_envs() {
+        match value {
+            Some(value) => probe.env(key, value),
+            None => probe.env_remove(key),
+        };
+    }
+    probe.current_dir(env.get_current_dir().unwrap_or(Path::new(".")));
+    let out = probe.output().expect("run the probe");
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(-1)
+}
+
+fn probe(args: &[String]) {
+    let status = Command::new(&args[0])
+        .args(&args[1..])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run the probed program");
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN).expect("getrusage");
+    if status.success() {
+        println!("{}", usage.max_rss());
+    }
+}
+
+fn memory(juju: &FakeJuju, replay_file: &Path) {
+    juju.set_state(&state());
+    let ours = max_rss_kib(Path::new(CHARM), &[], charm(juju, "hooks/config-changed"));
+    let base = max_rss_kib(Path::new(REPLAY), &[replay_file], juju.command(Path::new(REPLAY)));
+    let tool = max_rss_kib(&juju.bin_dir().join("is-leader"), &[], juju.command(Path::new("is-leader")));
+    // The charm's own peak is at most the first figure: RUSAGE_CHILDREN reports the largest
+    // resident set among the program and the tools it waited for.
+    println!("peak memory (max RSS, KiB; the largest of the program and the tools it ran):");
+    println!("  HelloCharm config-changed {ours:>8}");
+    println!("  baseline replay           {base:>8}");
+    println!("  one fake hook tool alone  {tool:>8}\n");
+}
+
+fn sizes() {
+    let size = |path: &str| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let charm = size(CHARM);
+    let verdict = if charm <= 2_000_000 { "met" } else { "NOT met" };
+    println!("binary size (release profile, strip = true):");
+    println!(
+        "  hello-charm dispatch binary {:>9} bytes ({:.2} MB; target <= 2 MB: {verdict})",
+        charm,
+        charm as f64 / 1e6
+    );
+    println!("  baseline replay binary      {:>9} bytes", size(REPLAY));
+}
