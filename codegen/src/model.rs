@@ -357,8 +357,12 @@ fn named_entries<T>(
         .collect()
 }
 
+/// A YAML value as a message shows it: strings quoted, so `"8080"` and `8080` differ.
 fn render(value: &Value) -> String {
-    serde_yaml::to_string(value).unwrap_or_default().trim().to_owned()
+    match value {
+        Value::String(s) => format!("{s:?}"),
+        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
+    }
 }
 
 fn string_field(body: &Mapping, key: &str) -> Option<String> {
@@ -661,7 +665,8 @@ fn param(
             Some("array") => ParamType::Array,
             Some("object") => ParamType::Object,
             _ => {
-                problems.push(section.error(&[action, "params", name, "type"], format!("param `{name}` of action `{action}` has unknown type {} (expected one of: string, integer, number, boolean, array, object)", render(value))));
+                let given = value.as_str().map_or_else(|| render(value), str::to_owned);
+                problems.push(section.error(&[action, "params", name, "type"], format!("param `{name}` of action `{action}` has unknown type `{given}` (expected one of: string, integer, number, boolean, array, object)")));
                 return None;
             }
         },

@@ -59,7 +59,7 @@ fn default_of_the_wrong_type() {
     assert_eq!(
         lines,
         [
-            "charmcraft.yaml:6:16: default eighty of option `port` is not an int",
+            "charmcraft.yaml:6:16: default \"eighty\" of option `port` is not an int",
             "charmcraft.yaml:9:16: default 1 of option `on` is not a boolean",
         ]
     );
@@ -72,8 +72,8 @@ fn relation_without_interface_and_bad_limit_and_scope() {
         lines,
         [
             "charmcraft.yaml:3:3: relation `db` needs an `interface`",
-            "charmcraft.yaml:4:12: `limit` of relation `db` must be a whole number, got one",
-            "charmcraft.yaml:5:12: `scope` of relation `db` must be `global` or `container`, got planet",
+            "charmcraft.yaml:4:12: `limit` of relation `db` must be a whole number, got \"one\"",
+            "charmcraft.yaml:5:12: `scope` of relation `db` must be `global` or `container`, got \"planet\"",
         ]
     );
 }
@@ -139,7 +139,7 @@ fn action_param_schema() {
     assert_eq!(
         lines,
         [
-            "charmcraft.yaml:6:15: param `target` of action `backup` has unknown type path (expected one of: string, integer, number, boolean, array, object)",
+            "charmcraft.yaml:6:15: param `target` of action `backup` has unknown type `path` (expected one of: string, integer, number, boolean, array, object)",
             "charmcraft.yaml:7:15: action `backup` requires `target`, which is not among its params",
             "charmcraft.yaml:7:15: action `backup` requires `where`, which is not among its params",
         ]
