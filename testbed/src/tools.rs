@@ -282,9 +282,10 @@ fn is_app_name(name: &str) -> bool {
         })
 }
 
-fn is_unit_name(name: &str) -> bool {
-    name.split_once('/').is_some_and(|(app, n)| {
-        is_app_name(app)
+/// `name/N` with `N` a number without leading zeros: unit names and storage ids alike.
+fn is_indexed_name(text: &str) -> bool {
+    text.split_once('/').is_some_and(|(name, n)| {
+        is_app_name(name)
             && (n == "0" || (!n.starts_with('0') && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())))
     })
 }
@@ -304,7 +305,7 @@ fn relation_get(call: &Call<'_>, state: &mut State) -> Result<Out> {
     };
     let member = if app {
         member.split_once('/').map_or(member.clone(), |(a, _)| a.to_owned())
-    } else if is_unit_name(&member) {
+    } else if is_indexed_name(&member) {
         member
     } else if is_app_name(&member) {
         return Err(Fail::Usage(format!("expected unit name, got application name {member:?}")));
@@ -482,17 +483,10 @@ fn goal_state(call: &Call<'_>, state: &mut State) -> Result<Out> {
     output(&parsed, &json!({"units": units, "relations": {}}), true)
 }
 
-fn valid_storage_id(id: &str) -> bool {
-    id.split_once('/').is_some_and(|(name, n)| {
-        is_app_name(name)
-            && (n == "0" || (!n.starts_with('0') && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())))
-    })
-}
-
 fn storage_get(call: &Call<'_>, state: &mut State) -> Result<Out> {
     let parsed = parse(&with_out(&[Flag { names: &["s"], kind: Kind::Value }]), call)?;
     let id = match parsed.value("s") {
-        Some(id) if !valid_storage_id(id) => {
+        Some(id) if !is_indexed_name(id) => {
             return Err(Fail::Usage(format!("invalid value {id:?} for flag -s: invalid storage ID {id:?}")));
         }
         Some(id) => id.to_owned(),
@@ -641,7 +635,9 @@ mod tests {
     #[test]
     fn names() {
         assert!(is_app_name("foo-1a") && !is_app_name("foo-1") && !is_app_name("Foo"));
-        assert!(is_unit_name("pg/0") && is_unit_name("pg/12") && !is_unit_name("pg/01") && !is_unit_name("pg"));
+        assert!(
+            is_indexed_name("pg/0") && is_indexed_name("pg/12") && !is_indexed_name("pg/01") && !is_indexed_name("pg")
+        );
     }
 
     #[test]
