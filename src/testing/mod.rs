@@ -179,7 +179,7 @@ impl<C: CharmBase> Context<C> {
     }
 }
 
-/// Parameters for [`Event::action_raw`] from JSON text.
-pub fn params(json: &str) -> Values {
-    Values::from_json(ValueSource::ActionParams, json).unwrap_or_default()
+/// Parameters for [`Event::action_raw`] from JSON text (an object).
+pub fn params(json: &str) -> Result<Values, serde_json::Error> {
+    Values::from_json(ValueSource::ActionParams, json)
 }

@@ -65,7 +65,7 @@ fn fortune_action_uses_the_given_fortune() {
 
 #[test]
 fn fortune_action_without_params_tells_one_of_its_own() {
-    let out = ctx().run(Event::action_raw("fortune", params("{}")), State::default()).unwrap();
+    let out = ctx().run(Event::action_raw("fortune", params("{}").unwrap()), State::default()).unwrap();
     let results = out.action.unwrap().results;
     assert_eq!(results.len(), 1);
     assert!(!results[0].1.is_empty());

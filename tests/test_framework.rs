@@ -1,0 +1,158 @@
+//! The framework's order of work, through the in-memory Juju: observers in registration
+//! order, errors and panics, collect-status, caching, unknown events.
+
+use ops::hello::{FortuneParams, Meta};
+use ops::testing::{Context, Event, State};
+use ops::{ActiveStatus, BlockedStatus, DispatchError, StatusValue, WaitingStatus};
+
+/// A charm whose behaviour each test picks through the config option `thing`.
+struct Probe {
+    model: ops::Model<Meta>,
+}
+
+impl ops::CharmBase for Probe {
+    type Meta = Meta;
+
+    fn new(framework: &mut ops::Framework<Self>) -> Self {
+        let on = framework.on();
+        framework.observe(on.install, Self::first);
+        framework.observe(on.install, Self::second);
+        framework.observe(on.config_changed, Self::misbehave);
+        framework.observe(on.collect_unit_status, Self::collect_unit);
+        framework.observe(on.collect_unit_status, Self::collect_unit_again);
+        framework.observe(on.collect_app_status, Self::collect_app);
+        framework.observe(on.fortune_action, Self::leadership_twice);
+        Probe { model: framework.model() }
+    }
+}
+
+impl Probe {
+    fn thing(&self) -> Result<String, ops::ModelError> {
+        Ok(self.model.config()?.thing.clone())
+    }
+
+    fn first(&mut self, _: &ops::InstallEvent) -> ops::HandlerResult {
+        log::info!("first saw {}", self.thing()?);
+        Ok(())
+    }
+
+    fn second(&mut self, _: &ops::InstallEvent) -> ops::HandlerResult {
+        log::info!("second saw {}", self.thing()?);
+        Ok(())
+    }
+
+    fn misbehave(&mut self, _: &ops::ConfigChangedEvent) -> ops::HandlerResult {
+        match self.thing()?.as_str() {
+            "error" => Err("the thing is wrong".into()),
+            "panic" => panic!("the thing is very wrong"),
+            _ => Ok(()),
+        }
+    }
+
+    fn collect_unit(&mut self, event: &ops::CollectStatusEvent) -> ops::HandlerResult {
+        match self.thing()?.as_str() {
+            "quiet" => {}
+            "blocked" => {
+                event.add_status(ActiveStatus::new("fine"));
+                event.add_status(BlockedStatus::new("needs a db"));
+            }
+            _ => event.add_status(WaitingStatus::new("first waiting")),
+        }
+        Ok(())
+    }
+
+    fn collect_unit_again(&mut self, event: &ops::CollectStatusEvent) -> ops::HandlerResult {
+        if self.thing()? != "quiet" {
+            event.add_status(WaitingStatus::new("second waiting"));
+        }
+        Ok(())
+    }
+
+    fn collect_app(&mut self, event: &ops::CollectStatusEvent) -> ops::HandlerResult {
+        event.add_status(ActiveStatus::new("app ok"));
+        Ok(())
+    }
+
+    fn leadership_twice(&mut self, _: &ops::ActionEvent<FortuneParams>) -> ops::HandlerResult {
+        let unit = self.model.unit();
+        assert_eq!(unit.is_leader()?.is_some(), unit.is_leader()?.is_some());
+        Ok(())
+    }
+}
+
+fn with_thing(thing: &str) -> State {
+    let mut state = State::default();
+    state.config.set("thing", thing);
+    state
+}
+
+fn calls(record: &ops::testing::Record, tool: &str) -> usize {
+    record.calls.iter().filter(|c| c.tool == tool).count()
+}
+
+#[test]
+fn observers_run_in_registration_order_and_share_one_config_get() {
+    let out = Context::<Probe>::new().run(Event::hook("install"), with_thing("x")).unwrap();
+    let observers: Vec<&str> = out.report.deliveries.iter().map(|d| d.observer).collect();
+    assert_eq!(observers[..2], ["Probe::first", "Probe::second"]);
+    let logs: Vec<&str> = out.record.logs.iter().map(|l| l.message.as_str()).collect();
+    assert_eq!(logs, ["first saw x", "second saw x"]);
+    assert_eq!(calls(&out.record, "config-get"), 1);
+}
+
+#[test]
+fn a_handler_error_names_the_handler_and_event() {
+    let err = Context::<Probe>::new().run(Event::hook("config-changed"), with_thing("error")).unwrap_err();
+    assert!(matches!(err.error, DispatchError::Handler { observer: "Probe::misbehave", .. }));
+    assert_eq!(
+        err.error.to_string(),
+        "handler Probe::misbehave failed on the config_changed event: the thing is wrong"
+    );
+    assert_eq!(calls(&err.record, "status-set"), 0, "collect-status does not run after an error");
+}
+
+#[test]
+fn a_panic_becomes_an_error() {
+    let err = Context::<Probe>::new().run(Event::hook("config-changed"), with_thing("panic")).unwrap_err();
+    assert_eq!(err.error.to_string(), "charm code panicked: the thing is very wrong");
+}
+
+#[test]
+fn collect_status_sets_the_highest_priority_and_ties_go_to_the_first() {
+    let out = Context::<Probe>::new().run(Event::hook("update-status"), with_thing("blocked")).unwrap();
+    assert_eq!(out.state.unit_status, BlockedStatus::new("needs a db").into());
+
+    let out = Context::<Probe>::new().run(Event::hook("update-status"), with_thing("x")).unwrap();
+    assert_eq!(out.state.unit_status, WaitingStatus::new("first waiting").into());
+}
+
+#[test]
+fn collect_status_sets_nothing_when_nothing_was_added() {
+    let out = Context::<Probe>::new().run(Event::hook("update-status"), with_thing("quiet")).unwrap();
+    assert_eq!(out.state.unit_status, StatusValue::default());
+    assert_eq!(calls(&out.record, "status-set"), 0);
+}
+
+#[test]
+fn app_status_is_collected_only_on_the_leader() {
+    let out = Context::<Probe>::new().run(Event::hook("update-status"), with_thing("x").with_leader(true)).unwrap();
+    assert_eq!(out.state.app_status, ActiveStatus::new("app ok").into());
+    let out = Context::<Probe>::new().run(Event::hook("update-status"), with_thing("x")).unwrap();
+    assert_eq!(out.state.app_status, StatusValue::default());
+    assert!(!out.report.deliveries.iter().any(|d| d.event == "collect_app_status"));
+}
+
+#[test]
+fn leadership_is_asked_once() {
+    let event = Event::action(&FortuneParams::default());
+    let out = Context::<Probe>::new().run(event, with_thing("quiet").with_leader(true)).unwrap();
+    assert_eq!(calls(&out.record, "is-leader"), 1);
+}
+
+#[test]
+fn unknown_events_are_not_emitted_but_collect_status_runs() {
+    let out = Context::<Probe>::new().run(Event::hook("no-such-hook"), with_thing("x")).unwrap();
+    assert!(!out.report.known);
+    assert_eq!(out.report.deliveries[0].event, "collect_unit_status");
+    assert_eq!(out.record.logs[0].message, "Event no_such_hook not defined for hello.");
+}
