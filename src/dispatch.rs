@@ -53,7 +53,7 @@ pub fn run<C: CharmBase>() -> i32 {
 
 fn report_failure(backend: &dyn Backend, error: &DispatchError) {
     let message = format!("Uncaught error while in charm code: {error}");
-    if backend.juju_log(LogLevel::Error, &message).is_err() {
+    if crate::log::send(backend, LogLevel::Error, &message).is_err() {
         eprintln!("{message}");
     }
 }

@@ -29,7 +29,7 @@ impl log::Log for JujuLogger {
         let message = record.args().to_string();
         let sent = CURRENT.with(|current| {
             let backend = current.borrow().clone()?;
-            Some(backend.juju_log(level(record.level()), &message))
+            Some(send(backend.as_ref(), level(record.level()), &message))
         });
         match sent {
             Some(Ok(())) => {}
@@ -40,6 +40,33 @@ impl log::Log for JujuLogger {
     }
 
     fn flush(&self) {}
+}
+
+/// The longest message passed to `juju-log` in one call, as in ops (a safe argv length).
+pub const MAX_LOG_LINE_LEN: usize = 131_071;
+
+/// Sends `message` through `juju-log`, split as ops splits it when it is too long for one
+/// command line: a header, then chunks of at most [`MAX_LOG_LINE_LEN`] characters.
+pub fn send(backend: &dyn Backend, level: LogLevel, message: &str) -> Result<(), crate::backend::BackendError> {
+    for part in split(message) {
+        backend.juju_log(level, part.as_ref())?;
+    }
+    Ok(())
+}
+
+fn split(message: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    let chars: Vec<(usize, char)> = message.char_indices().collect();
+    if chars.len() <= MAX_LOG_LINE_LEN {
+        return vec![message.into()];
+    }
+    let header = format!("Log string greater than {MAX_LOG_LINE_LEN}. Splitting into multiple chunks: ");
+    let mut parts = vec![header.into()];
+    for chunk in chars.chunks(MAX_LOG_LINE_LEN) {
+        let start = chunk[0].0;
+        let end = chunk.last().map_or(start, |(at, c)| at + c.len_utf8());
+        parts.push(message[start..end].into());
+    }
+    parts
 }
 
 /// The `juju-log` level for a `log` level (`Warn` is Python's `WARNING`).
@@ -74,6 +101,17 @@ pub(crate) fn with_backend<R>(backend: Rc<dyn Backend>, f: impl FnOnce() -> R) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_messages_are_split_as_ops_splits_them() {
+        assert_eq!(split("short"), ["short"]);
+        let long = "é".repeat(MAX_LOG_LINE_LEN + 5);
+        let parts = split(&long);
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[0], "Log string greater than 131071. Splitting into multiple chunks: ");
+        assert_eq!(parts[1].chars().count(), MAX_LOG_LINE_LEN);
+        assert_eq!(parts[2], "ééééé");
+    }
 
     #[test]
     fn levels_map_to_juju_names() {
