@@ -42,18 +42,22 @@ pub fn run<C: CharmBase>() -> i32 {
         return code;
     }
     let backend: Rc<dyn Backend> = Rc::new(HookTools::new());
+    let is_action = context.is_action();
     match framework::dispatch::<C>(backend.clone(), context) {
         Ok(_) => 0,
         Err(error) => {
-            report_failure(backend.as_ref(), &error);
+            report_failure(backend.as_ref(), &error, is_action);
             1
         }
     }
 }
 
-fn report_failure(backend: &dyn Backend, error: &DispatchError) {
+/// Logs the failure at ERROR; for an action also on stderr, which Juju shows the user
+/// in the action's results (as ops does).
+fn report_failure(backend: &dyn Backend, error: &DispatchError, is_action: bool) {
     let message = format!("Uncaught error while in charm code: {error}");
-    if crate::log::send(backend, LogLevel::Error, &message).is_err() {
+    let logged = crate::log::send(backend, LogLevel::Error, &message).is_ok();
+    if is_action || !logged {
         eprintln!("{message}");
     }
 }

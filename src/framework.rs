@@ -217,7 +217,7 @@ pub enum DispatchError {
 /// and the in-memory Juju use.
 pub fn dispatch<C: CharmBase>(backend: Rc<dyn Backend>, context: JujuContext) -> Result<DispatchReport, DispatchError> {
     let core = Rc::new(ModelCore::new(backend, context, C::Meta::metadata()));
-    crate::log::with_backend(core.backend.clone(), || {
+    crate::log::with_backend(core.backend.clone(), core.context.debug, || {
         panic::catch_unwind(AssertUnwindSafe(|| run::<C>(core))).unwrap_or_else(|payload| Err(panic_error(payload)))
     })
 }

@@ -11,6 +11,8 @@ use crate::backend::{Backend, LogLevel};
 
 thread_local! {
     static CURRENT: RefCell<Option<Rc<dyn Backend>>> = const { RefCell::new(None) };
+    /// `JUJU_DEBUG` is set: records also go to stderr, as ops adds a stream handler.
+    static ALSO_STDERR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 struct JujuLogger;
@@ -31,6 +33,9 @@ impl log::Log for JujuLogger {
             let backend = current.borrow().clone()?;
             Some(send(backend.as_ref(), level(record.level()), &message))
         });
+        if ALSO_STDERR.get() {
+            eprintln!("{} {message}", record.level());
+        }
         match sent {
             Some(Ok(())) => {}
             // Outside a dispatch, or juju-log itself failed: stderr is what Juju logs next.
@@ -81,20 +86,22 @@ pub fn level(level: log::Level) -> LogLevel {
 }
 
 /// Runs `f` with log records going to `backend`'s `juju-log`.
-pub(crate) fn with_backend<R>(backend: Rc<dyn Backend>, f: impl FnOnce() -> R) -> R {
+pub(crate) fn with_backend<R>(backend: Rc<dyn Backend>, debug: bool, f: impl FnOnce() -> R) -> R {
     // Another logger may already be installed (by a test harness); then ours stays out.
     if log::set_logger(&LOGGER).is_ok() {
         log::set_max_level(log::LevelFilter::Debug);
     }
     let previous = CURRENT.with(|current| current.replace(Some(backend)));
-    struct Restore(Option<Rc<dyn Backend>>);
+    let previous_debug = ALSO_STDERR.replace(debug);
+    struct Restore(Option<Rc<dyn Backend>>, bool);
     impl Drop for Restore {
         fn drop(&mut self) {
             let previous = self.0.take();
             CURRENT.with(|current| *current.borrow_mut() = previous);
+            ALSO_STDERR.set(self.1);
         }
     }
-    let _restore = Restore(previous);
+    let _restore = Restore(previous, previous_debug);
     f()
 }
 
