@@ -40,6 +40,11 @@ pub trait CharmBase: Sized + 'static {
     /// The charm's generated metadata type (`Meta` in the module the build script wrote).
     type Meta: CharmMeta;
 
+    /// Keep stored state and deferred events in Juju's controller (`state-get`/`state-set`)
+    /// instead of a file in the charm directory: for charms whose filesystem does not
+    /// survive (ops' `use_juju_for_storage=True`).
+    const USE_JUJU_FOR_STORAGE: bool = false;
+
     /// Builds the charm for one dispatch and registers its observers.
     fn new(framework: &mut Framework<Self>) -> Self;
 }

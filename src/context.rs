@@ -141,6 +141,84 @@ impl JujuContext {
     }
 }
 
+/// The variables that say which event a hook is about (which relation, unit, storage,
+/// container, notice, check or secret): what a deferred event is rebuilt from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventVars {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relation_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relation_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remote_app: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remote_unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    departing_unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    storage_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workload_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pebble_check_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret_revision: Option<u64>,
+}
+
+impl JujuContext {
+    /// The event variables of this dispatch.
+    pub fn event_vars(&self) -> EventVars {
+        EventVars {
+            relation_name: self.relation_name.clone(),
+            relation_id: self.relation_id.as_ref().map(ToString::to_string),
+            remote_app: self.remote_app.clone(),
+            remote_unit: self.remote_unit.clone(),
+            departing_unit: self.departing_unit.clone(),
+            storage_id: self.storage_id.clone(),
+            workload_name: self.workload_name.clone(),
+            notice_id: self.notice_id.clone(),
+            notice_type: self.notice_type.clone(),
+            notice_key: self.notice_key.clone(),
+            pebble_check_name: self.pebble_check_name.clone(),
+            secret_id: self.secret_id.clone(),
+            secret_label: self.secret_label.clone(),
+            secret_revision: self.secret_revision,
+        }
+    }
+
+    /// This context with another event's variables: the context a deferred event was built in.
+    pub fn with_event_vars(&self, vars: EventVars) -> JujuContext {
+        JujuContext {
+            relation_name: vars.relation_name.clone(),
+            relation_id: vars.relation_id.and_then(|id| relation_id(&id, vars.relation_name)),
+            remote_app: vars.remote_app,
+            remote_unit: vars.remote_unit,
+            departing_unit: vars.departing_unit,
+            storage_id: vars.storage_id,
+            workload_name: vars.workload_name,
+            notice_id: vars.notice_id,
+            notice_type: vars.notice_type,
+            notice_key: vars.notice_key,
+            pebble_check_name: vars.pebble_check_name,
+            secret_id: vars.secret_id,
+            secret_label: vars.secret_label,
+            secret_revision: vars.secret_revision,
+            ..self.clone()
+        }
+    }
+}
+
 /// `JUJU_RELATION_ID` is `endpoint:N`; older Juju gave a bare number, so fall back to `JUJU_RELATION`.
 fn relation_id(text: &str, endpoint: Option<String>) -> Option<crate::backend::RelationId> {
     crate::backend::RelationId::parse(text)
@@ -175,6 +253,22 @@ mod tests {
     fn remote_app_from_unit() {
         let ctx = JujuContext::from_vars([("JUJU_REMOTE_UNIT", "pg/1")]);
         assert_eq!(ctx.remote_app_name().as_deref(), Some("pg"));
+    }
+
+    #[test]
+    fn event_vars_round_trip() {
+        let ctx = JujuContext::from_vars([
+            ("JUJU_DISPATCH_PATH", "hooks/db-relation-changed"),
+            ("JUJU_RELATION", "db"),
+            ("JUJU_RELATION_ID", "db:3"),
+            ("JUJU_REMOTE_UNIT", "pg/0"),
+        ]);
+        let json = serde_json::to_value(ctx.event_vars()).unwrap();
+        assert_eq!(json, serde_json::json!({"relation_name": "db", "relation_id": "db:3", "remote_unit": "pg/0"}));
+        let other = JujuContext::from_vars([("JUJU_DISPATCH_PATH", "hooks/update-status")]);
+        let restored = other.with_event_vars(serde_json::from_value(json).unwrap());
+        assert_eq!(restored.relation_id, ctx.relation_id);
+        assert_eq!(restored.dispatch_path, "hooks/update-status");
     }
 
     #[test]

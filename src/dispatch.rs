@@ -1,6 +1,6 @@
 //! The entry point: `ops::main::<MyCharm>()`, what Juju's `dispatch` runs.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::rc::Rc;
 
@@ -8,6 +8,7 @@ use crate::backend::{Backend, HookTools, LogLevel};
 use crate::charm::CharmBase;
 use crate::context::JujuContext;
 use crate::framework::{self, DispatchError};
+use crate::state_store::{Controller, LocalFile, StateStore};
 
 /// Runs the charm for the event Juju is dispatching, and exits.
 ///
@@ -43,7 +44,11 @@ pub fn run<C: CharmBase>() -> i32 {
     }
     let backend: Rc<dyn Backend> = Rc::new(HookTools::new());
     let is_action = context.is_action();
-    match framework::dispatch::<C>(backend.clone(), context) {
+    let charm_dir = context.charm_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let local = LocalFile::in_dir(&charm_dir);
+    let controller = Controller::new(backend.as_ref());
+    let store: &dyn StateStore = if C::USE_JUJU_FOR_STORAGE { &controller } else { &local };
+    match framework::dispatch::<C>(backend.clone(), context, store) {
         Ok(_) => 0,
         Err(error) => {
             report_failure(backend.as_ref(), &error, is_action);

@@ -6,19 +6,21 @@
 //! declared relation, container, storage or action are generic over its marker type:
 //! `RelationChangedEvent<Db>`, `PebbleReadyEvent<Pause>`, `ActionEvent<FortuneParams>`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::rc::Rc;
 
 use crate::backend::RelationId;
 use crate::charm::{ActionParams, ContainerName, RelationEndpoint, StorageName};
 use crate::container::Container;
+use crate::context::JujuContext;
 use crate::model::{ModelCore, ModelError, RemoteApp, RemoteUnit, missing};
 use crate::relation::Relation;
 use crate::secret::SecretId;
 use crate::status::{SettableStatus, StatusValue};
 use crate::storage::Storage;
 use crate::values::{ValueSource, Values};
+use serde_json::Value;
 
 /// The events every charm can receive, whatever its metadata.
 pub const LIFECYCLE_EVENTS: &[&str] = &[
@@ -75,11 +77,14 @@ impl<E> std::fmt::Debug for EventSource<E> {
     }
 }
 
-/// What an event is built from: the dispatch's model and environment.
+/// What an event is built from: the dispatch's model, the hook's environment (or, for a
+/// deferred event, the environment it was first built in), and a custom event's data.
 pub struct EventContext<'a> {
     pub(crate) core: &'a Rc<ModelCore>,
+    pub(crate) context: &'a JujuContext,
     pub(crate) kind: &'a str,
     pub(crate) collected: Option<Rc<RefCell<Vec<StatusValue>>>>,
+    pub(crate) payload: Option<&'a Value>,
 }
 
 impl EventContext<'_> {
@@ -93,10 +98,65 @@ pub trait Event: Sized + 'static {
     /// Builds the event for the current dispatch from the environment and the model.
     #[doc(hidden)]
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError>;
+
+    /// Whether the event is a custom one, rebuilt from its data rather than from the hook.
+    #[doc(hidden)]
+    const CUSTOM: bool = false;
+
+    /// The event's deferral flag; `None` for events that cannot be deferred.
+    #[doc(hidden)]
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        None
+    }
+}
+
+/// Whether the observer being called deferred the event. Set by `defer()`, read and
+/// cleared by the framework around each observer.
+#[doc(hidden)]
+#[derive(Debug, Clone, Default)]
+pub struct DeferFlag(Cell<bool>);
+
+impl DeferFlag {
+    pub(crate) fn take(&self) -> bool {
+        self.0.replace(false)
+    }
+}
+
+/// Gives a deferrable event type its `defer()`.
+macro_rules! deferrable {
+    ($name:ident $(<$param:ident: $bound:path>)?) => {
+        impl $(<$param: $bound>)? $name $(<$param>)? {
+            /// Defers the event: the framework will deliver it again, to this observer, at the
+            /// start of the next dispatch (before that dispatch's own event). The handler goes
+            /// on; return after calling it.
+            pub fn defer(&self) {
+                self.deferred.0.set(true);
+            }
+        }
+    };
 }
 
 macro_rules! hook_event {
     ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            deferred: DeferFlag,
+        }
+
+        impl Event for $name {
+            fn build(_ctx: &EventContext<'_>) -> Result<Self, ModelError> {
+                Ok($name { deferred: DeferFlag::default() })
+            }
+
+            fn defer_flag(&self) -> Option<&DeferFlag> {
+                Some(&self.deferred)
+            }
+        }
+
+        deferrable!($name);
+    };
+    ($(#[$doc:meta])* $name:ident, not deferrable) => {
         $(#[$doc])*
         #[derive(Debug, Clone)]
         #[non_exhaustive]
@@ -120,11 +180,19 @@ hook_event!(
 );
 hook_event!(
     /// `stop`: the unit is going away; cannot be deferred.
-    StopEvent
+    StopEvent, not deferrable
 );
 hook_event!(
     /// `remove`: the last hook of a unit's life; cannot be deferred.
-    RemoveEvent
+    RemoveEvent, not deferrable
+);
+hook_event!(
+    /// `pre-commit`: after the event and collect-status, before state is saved; cannot be deferred.
+    PreCommitEvent, not deferrable
+);
+hook_event!(
+    /// `commit`: the last event of a dispatch, just before state is saved; cannot be deferred.
+    CommitEvent, not deferrable
 );
 hook_event!(
     /// `config-changed`: config was set, and after install, upgrade and leadership changes.
@@ -156,13 +224,13 @@ hook_event!(
 );
 
 fn secret_fields(ctx: &EventContext<'_>) -> Result<(SecretId, Option<String>), ModelError> {
-    let text = ctx.core.context.secret_id.as_deref().ok_or_else(|| ctx.missing("JUJU_SECRET_ID"))?;
+    let text = ctx.context.secret_id.as_deref().ok_or_else(|| ctx.missing("JUJU_SECRET_ID"))?;
     let id = SecretId::parse(text).map_err(|_| ctx.missing("a valid JUJU_SECRET_ID"))?;
-    Ok((id, ctx.core.context.secret_label.clone()))
+    Ok((id, ctx.context.secret_label.clone()))
 }
 
 fn secret_revision(ctx: &EventContext<'_>) -> Result<u64, ModelError> {
-    ctx.core.context.secret_revision.ok_or_else(|| ctx.missing("JUJU_SECRET_REVISION"))
+    ctx.context.secret_revision.ok_or_else(|| ctx.missing("JUJU_SECRET_REVISION"))
 }
 
 /// `secret-changed`: a secret this charm observes has a new revision.
@@ -172,14 +240,21 @@ pub struct SecretChangedEvent {
     pub secret: SecretId,
     /// Its label, if it has one for this charm.
     pub label: Option<String>,
+    deferred: DeferFlag,
 }
 
 impl Event for SecretChangedEvent {
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
         let (secret, label) = secret_fields(ctx)?;
-        Ok(SecretChangedEvent { secret, label })
+        Ok(SecretChangedEvent { secret, label, deferred: DeferFlag::default() })
+    }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
     }
 }
+
+deferrable!(SecretChangedEvent);
 
 /// `secret-rotate`: a secret this charm owns is due for rotation; cannot be deferred.
 #[derive(Debug, Clone)]
@@ -206,14 +281,21 @@ pub struct SecretRemoveEvent {
     pub label: Option<String>,
     /// The revision that can be removed.
     pub revision: u64,
+    deferred: DeferFlag,
 }
 
 impl Event for SecretRemoveEvent {
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
         let (secret, label) = secret_fields(ctx)?;
-        Ok(SecretRemoveEvent { secret, label, revision: secret_revision(ctx)? })
+        Ok(SecretRemoveEvent { secret, label, revision: secret_revision(ctx)?, deferred: DeferFlag::default() })
+    }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
     }
 }
+
+deferrable!(SecretRemoveEvent);
 
 /// `secret-expired`: a revision of a secret this charm owns expired; cannot be deferred.
 #[derive(Debug, Clone)]
@@ -255,7 +337,7 @@ impl Event for CollectStatusEvent {
 }
 
 fn event_relation<R: RelationEndpoint>(ctx: &EventContext<'_>) -> Result<Relation<R>, ModelError> {
-    let id = ctx.core.context.relation_id.clone().ok_or_else(|| ctx.missing("JUJU_RELATION_ID"))?;
+    let id = ctx.context.relation_id.clone().ok_or_else(|| ctx.missing("JUJU_RELATION_ID"))?;
     if id.endpoint() != R::NAME {
         return Err(ModelError::RelationNotFound(format!("{id} (expected endpoint {})", R::NAME)));
     }
@@ -263,11 +345,11 @@ fn event_relation<R: RelationEndpoint>(ctx: &EventContext<'_>) -> Result<Relatio
 }
 
 fn remote_app(ctx: &EventContext<'_>) -> Option<RemoteApp> {
-    ctx.core.context.remote_app_name().map(RemoteApp::new)
+    ctx.context.remote_app_name().map(RemoteApp::new)
 }
 
 fn remote_unit(ctx: &EventContext<'_>) -> Option<RemoteUnit> {
-    ctx.core.context.remote_unit.as_deref().map(RemoteUnit::new)
+    ctx.context.remote_unit.as_deref().map(RemoteUnit::new)
 }
 
 /// `<endpoint>-relation-created`: a relation was established; no remote unit yet.
@@ -277,13 +359,24 @@ pub struct RelationCreatedEvent<R: RelationEndpoint> {
     pub relation: Relation<R>,
     /// The remote application.
     pub app: Option<RemoteApp>,
+    deferred: DeferFlag,
 }
 
 impl<R: RelationEndpoint> Event for RelationCreatedEvent<R> {
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
-        Ok(RelationCreatedEvent { relation: event_relation(ctx)?, app: remote_app(ctx) })
+        Ok(RelationCreatedEvent {
+            relation: event_relation(ctx)?,
+            app: remote_app(ctx),
+            deferred: DeferFlag::default(),
+        })
+    }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
     }
 }
+
+deferrable!(RelationCreatedEvent<R: RelationEndpoint>);
 
 /// `<endpoint>-relation-joined`: a remote unit joined.
 #[derive(Debug, Clone)]
@@ -294,14 +387,26 @@ pub struct RelationJoinedEvent<R: RelationEndpoint> {
     pub app: Option<RemoteApp>,
     /// The unit that joined.
     pub unit: RemoteUnit,
+    deferred: DeferFlag,
 }
 
 impl<R: RelationEndpoint> Event for RelationJoinedEvent<R> {
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
         let unit = remote_unit(ctx).ok_or_else(|| ctx.missing("JUJU_REMOTE_UNIT"))?;
-        Ok(RelationJoinedEvent { relation: event_relation(ctx)?, app: remote_app(ctx), unit })
+        Ok(RelationJoinedEvent {
+            relation: event_relation(ctx)?,
+            app: remote_app(ctx),
+            unit,
+            deferred: DeferFlag::default(),
+        })
+    }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
     }
 }
+
+deferrable!(RelationJoinedEvent<R: RelationEndpoint>);
 
 /// `<endpoint>-relation-changed`: a remote databag changed. `unit` is `None` when it
 /// was the remote application's databag.
@@ -313,13 +418,25 @@ pub struct RelationChangedEvent<R: RelationEndpoint> {
     pub app: Option<RemoteApp>,
     /// The remote unit whose databag changed, if it was a unit's.
     pub unit: Option<RemoteUnit>,
+    deferred: DeferFlag,
 }
 
 impl<R: RelationEndpoint> Event for RelationChangedEvent<R> {
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
-        Ok(RelationChangedEvent { relation: event_relation(ctx)?, app: remote_app(ctx), unit: remote_unit(ctx) })
+        Ok(RelationChangedEvent {
+            relation: event_relation(ctx)?,
+            app: remote_app(ctx),
+            unit: remote_unit(ctx),
+            deferred: DeferFlag::default(),
+        })
+    }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
     }
 }
+
+deferrable!(RelationChangedEvent<R: RelationEndpoint>);
 
 /// `<endpoint>-relation-departed`: a remote unit left.
 #[derive(Debug, Clone)]
@@ -332,6 +449,7 @@ pub struct RelationDepartedEvent<R: RelationEndpoint> {
     pub unit: Option<RemoteUnit>,
     /// The unit that is going away (`JUJU_DEPARTING_UNIT`): may be this unit.
     pub departing_unit: Option<RemoteUnit>,
+    deferred: DeferFlag,
 }
 
 impl<R: RelationEndpoint> Event for RelationDepartedEvent<R> {
@@ -340,10 +458,17 @@ impl<R: RelationEndpoint> Event for RelationDepartedEvent<R> {
             relation: event_relation(ctx)?,
             app: remote_app(ctx),
             unit: remote_unit(ctx),
-            departing_unit: ctx.core.context.departing_unit.as_deref().map(RemoteUnit::new),
+            departing_unit: ctx.context.departing_unit.as_deref().map(RemoteUnit::new),
+            deferred: DeferFlag::default(),
         })
     }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
+    }
 }
+
+deferrable!(RelationDepartedEvent<R: RelationEndpoint>);
 
 /// `<endpoint>-relation-broken`: the relation is gone.
 #[derive(Debug, Clone)]
@@ -352,16 +477,23 @@ pub struct RelationBrokenEvent<R: RelationEndpoint> {
     pub relation: Relation<R>,
     /// The remote application, when Juju still says which it was.
     pub app: Option<RemoteApp>,
+    deferred: DeferFlag,
 }
 
 impl<R: RelationEndpoint> Event for RelationBrokenEvent<R> {
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
-        Ok(RelationBrokenEvent { relation: event_relation(ctx)?, app: remote_app(ctx) })
+        Ok(RelationBrokenEvent { relation: event_relation(ctx)?, app: remote_app(ctx), deferred: DeferFlag::default() })
+    }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
     }
 }
 
+deferrable!(RelationBrokenEvent<R: RelationEndpoint>);
+
 fn event_storage<S: StorageName>(ctx: &EventContext<'_>) -> Result<Storage<S>, ModelError> {
-    let id = ctx.core.context.storage_id.as_deref().ok_or_else(|| ctx.missing("JUJU_STORAGE_ID"))?;
+    let id = ctx.context.storage_id.as_deref().ok_or_else(|| ctx.missing("JUJU_STORAGE_ID"))?;
     let index = id
         .strip_prefix(S::NAME)
         .and_then(|rest| rest.strip_prefix('/'))
@@ -376,29 +508,43 @@ fn event_storage<S: StorageName>(ctx: &EventContext<'_>) -> Result<Storage<S>, M
 pub struct StorageAttachedEvent<S: StorageName> {
     /// The storage instance.
     pub storage: Storage<S>,
+    deferred: DeferFlag,
 }
 
 impl<S: StorageName> Event for StorageAttachedEvent<S> {
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
-        Ok(StorageAttachedEvent { storage: event_storage(ctx)? })
+        Ok(StorageAttachedEvent { storage: event_storage(ctx)?, deferred: DeferFlag::default() })
+    }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
     }
 }
+
+deferrable!(StorageAttachedEvent<S: StorageName>);
 
 /// `<storage>-storage-detaching`: a storage instance is about to go.
 #[derive(Debug, Clone)]
 pub struct StorageDetachingEvent<S: StorageName> {
     /// The storage instance.
     pub storage: Storage<S>,
+    deferred: DeferFlag,
 }
 
 impl<S: StorageName> Event for StorageDetachingEvent<S> {
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
-        Ok(StorageDetachingEvent { storage: event_storage(ctx)? })
+        Ok(StorageDetachingEvent { storage: event_storage(ctx)?, deferred: DeferFlag::default() })
+    }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
     }
 }
 
+deferrable!(StorageDetachingEvent<S: StorageName>);
+
 fn workload<C: ContainerName>(ctx: &EventContext<'_>) -> Result<Container<C>, ModelError> {
-    match ctx.core.context.workload_name.as_deref() {
+    match ctx.context.workload_name.as_deref() {
         Some(name) if name == C::NAME => Ok(Container::new()),
         Some(_) => Err(ctx.missing("a JUJU_WORKLOAD_NAME naming this container")),
         None => Err(ctx.missing("JUJU_WORKLOAD_NAME")),
@@ -410,13 +556,20 @@ fn workload<C: ContainerName>(ctx: &EventContext<'_>) -> Result<Container<C>, Mo
 pub struct PebbleReadyEvent<C: ContainerName> {
     /// The container.
     pub workload: Container<C>,
+    deferred: DeferFlag,
 }
 
 impl<C: ContainerName> Event for PebbleReadyEvent<C> {
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
-        Ok(PebbleReadyEvent { workload: workload(ctx)? })
+        Ok(PebbleReadyEvent { workload: workload(ctx)?, deferred: DeferFlag::default() })
+    }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
     }
 }
+
+deferrable!(PebbleReadyEvent<C: ContainerName>);
 
 /// `<container>-pebble-custom-notice`: the workload recorded a custom Pebble notice.
 #[derive(Debug, Clone)]
@@ -429,20 +582,28 @@ pub struct PebbleCustomNoticeEvent<C: ContainerName> {
     pub notice_type: String,
     /// `JUJU_NOTICE_KEY`.
     pub notice_key: String,
+    deferred: DeferFlag,
 }
 
 impl<C: ContainerName> Event for PebbleCustomNoticeEvent<C> {
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
         let var = |value: &Option<String>, name| value.clone().ok_or_else(|| ctx.missing(name));
-        let context = &ctx.core.context;
+        let context = &ctx.context;
         Ok(PebbleCustomNoticeEvent {
             workload: workload(ctx)?,
             notice_id: var(&context.notice_id, "JUJU_NOTICE_ID")?,
             notice_type: var(&context.notice_type, "JUJU_NOTICE_TYPE")?,
             notice_key: var(&context.notice_key, "JUJU_NOTICE_KEY")?,
+            deferred: DeferFlag::default(),
         })
     }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
+    }
 }
+
+deferrable!(PebbleCustomNoticeEvent<C: ContainerName>);
 
 macro_rules! check_event {
     ($(#[$doc:meta])* $name:ident) => {
@@ -453,6 +614,7 @@ macro_rules! check_event {
             pub workload: Container<C>,
             /// The check's name (`JUJU_PEBBLE_CHECK_NAME`).
             pub check_name: String,
+            deferred: DeferFlag,
         }
 
         impl<C: ContainerName> Event for $name<C> {
@@ -463,9 +625,15 @@ macro_rules! check_event {
                     .pebble_check_name
                     .clone()
                     .ok_or_else(|| ctx.missing("JUJU_PEBBLE_CHECK_NAME"))?;
-                Ok($name { workload: workload(ctx)?, check_name })
+                Ok($name { workload: workload(ctx)?, check_name, deferred: DeferFlag::default() })
+            }
+
+            fn defer_flag(&self) -> Option<&DeferFlag> {
+                Some(&self.deferred)
             }
         }
+
+        deferrable!($name<C: ContainerName>);
     };
 }
 
@@ -477,6 +645,70 @@ check_event!(
     /// `<container>-pebble-check-recovered`: a failed Pebble check passes again.
     PebbleCheckRecoveredEvent
 );
+
+/// A custom event carrying data `T`: the events a component (a charm library) emits
+/// for the charm to observe, such as `CustomEvent<DatabaseCreated>`. Its handler reads
+/// the data through `Deref` (`event.endpoints`). Delivered within the dispatch that
+/// emitted it, right after the emitting handler returns; deferrable like hook events.
+///
+/// ```
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct DatabaseCreated {
+///     endpoints: String,
+/// }
+///
+/// static DATABASE_CREATED: ops::EventSource<ops::CustomEvent<DatabaseCreated>> =
+///     ops::EventSource::custom("database_requirer.database_created");
+/// ```
+#[derive(Debug, Clone)]
+pub struct CustomEvent<T> {
+    data: T,
+    deferred: DeferFlag,
+}
+
+impl<T> std::ops::Deref for CustomEvent<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+impl<T> CustomEvent<T> {
+    /// The event's data.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// Defers the event: the framework delivers it again, to this observer, at the start of
+    /// the next dispatch. The handler goes on; return after calling it.
+    pub fn defer(&self) {
+        self.deferred.0.set(true);
+    }
+}
+
+impl<T: serde::Serialize + serde::de::DeserializeOwned + 'static> Event for CustomEvent<T> {
+    const CUSTOM: bool = true;
+
+    fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
+        let payload = ctx.payload.ok_or_else(|| ctx.missing("the custom event's data"))?;
+        let data = serde_json::from_value(payload.clone())
+            .map_err(|e| ModelError::CustomEvent { event: ctx.kind.to_owned(), reason: e.to_string() })?;
+        Ok(CustomEvent { data, deferred: DeferFlag::default() })
+    }
+
+    fn defer_flag(&self) -> Option<&DeferFlag> {
+        Some(&self.deferred)
+    }
+}
+
+impl<T> EventSource<CustomEvent<T>> {
+    /// The source of a custom event. The name must be unique in the charm (prefix it with
+    /// the component's name); it is what a deferred custom event is stored under.
+    pub const fn custom(name: &'static str) -> Self {
+        EventSource::__new(name)
+    }
+}
 
 /// `<action>-action`: an action was run, with its typed parameters. Cannot be deferred.
 pub struct ActionEvent<P: ActionParams> {
@@ -519,7 +751,7 @@ impl<P: ActionParams> Event for ActionEvent<P> {
     fn build(ctx: &EventContext<'_>) -> Result<Self, ModelError> {
         let values = Values::new(ValueSource::ActionParams, ctx.core.backend.action_get()?);
         let params = P::from_values(&values).map_err(ModelError::ActionParams)?;
-        let id = ctx.core.context.action_uuid.clone().unwrap_or_default();
+        let id = ctx.context.action_uuid.clone().unwrap_or_default();
         Ok(ActionEvent { params, id, core: ctx.core.clone() })
     }
 }

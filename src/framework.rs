@@ -1,22 +1,34 @@
-//! The framework: observers, and the order of work in one dispatch.
+//! The framework: observers, stored state, deferral, and the order of work in one dispatch.
 //!
-//! A dispatch builds the model and the charm (whose `new` registers observers), emits the
-//! Juju event to its observers in registration order, then runs collect-status
-//! (python-ops-facts.md §1.6). An event is built once, from the environment and the
-//! model, and each observer gets a shared reference to it.
+//! One dispatch (python-ops-facts.md §1.6, §3.4):
+//! 1. load the unit's state (stored state and the deferred-event queue), all at once;
+//! 2. build the model and the charm, whose `new` registers observers and stored state;
+//! 3. re-emit each deferred event, in queue order, to the observer that deferred it;
+//! 4. emit the Juju event to its observers in registration order, skipping an observer
+//!    that already has an identical event queued;
+//! 5. collect-status (`collect_app_status` on the leader, then `collect_unit_status`);
+//! 6. `pre_commit`, then `commit`; then save stored state and the queue in one write.
+//!
+//! Custom events emitted by a handler are delivered right after that handler returns.
+//! Any error or panic stops the dispatch before step 6's write, so nothing of it persists.
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
+
+use serde_json::Value;
 
 use crate::backend::Backend;
 use crate::charm::{CharmBase, CharmMeta};
 use crate::context::JujuContext;
-use crate::events::{Event, EventContext, EventSource};
+use crate::events::{CommitEvent, CustomEvent, DeferFlag, Event, EventContext, EventSource, PreCommitEvent};
 use crate::meta::Metadata;
 use crate::model::{Model, ModelCore, ModelError};
+use crate::state_store::{Notice, StateData, StateStore, StoreError};
 use crate::status::StatusValue;
+use crate::stored::{self, Stored, StoredType};
 
 /// What a handler returns: `Ok(())`, or any error, so that `?` works on every call.
 pub type HandlerResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -44,12 +56,31 @@ where
     }
 }
 
+/// The framework's own events (Python's `self.framework.on`).
+#[derive(Debug, Clone, Copy)]
+pub struct FrameworkEvents {
+    /// After the event and collect-status, before state is saved.
+    pub pre_commit: EventSource<PreCommitEvent>,
+    /// Last, just before state is saved.
+    pub commit: EventSource<CommitEvent>,
+}
+
+static FRAMEWORK_EVENTS: FrameworkEvents =
+    FrameworkEvents { pre_commit: EventSource::__new("pre_commit"), commit: EventSource::__new("commit") };
+
+/// Events whose dispatch is a "restricted context" in ops: no re-emission, no collect-status.
+const RESTRICTED: &[&str] = &["collect_metrics", "meter_status_changed"];
+
 type ErasedEvent = Box<dyn Any>;
-type ErasedHandler<C> = Box<dyn Fn(&mut C, &dyn Any) -> HandlerResult>;
+/// Calls the handler; `Ok(true)` if it deferred the event.
+type ErasedHandler<C> = Box<dyn Fn(&mut C, &dyn Any) -> Result<bool, Box<dyn std::error::Error + Send + Sync>>>;
+type Saver = Box<dyn Fn() -> Result<Value, serde_json::Error>>;
 
 struct Observer<C> {
     kind: &'static str,
-    name: &'static str,
+    name: String,
+    /// Custom events are rebuilt from their data; hook events from the hook's variables.
+    custom: bool,
     build: fn(&EventContext<'_>) -> Result<ErasedEvent, ModelError>,
     call: ErasedHandler<C>,
 }
@@ -58,38 +89,120 @@ fn build_erased<E: Event>(ctx: &EventContext<'_>) -> Result<ErasedEvent, ModelEr
     E::build(ctx).map(|event| Box::new(event) as ErasedEvent)
 }
 
-/// Registers observers and gives the charm its model (Python's `self.framework`).
+/// Emits custom events from inside handlers (keep it in a component; clones share a queue).
+#[derive(Clone, Default)]
+pub struct Emitter {
+    pending: Rc<RefCell<VecDeque<(&'static str, Value)>>>,
+}
+
+impl std::fmt::Debug for Emitter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emitter").field("pending", &self.pending.borrow().len()).finish()
+    }
+}
+
+impl Emitter {
+    /// Emits custom event `source` with `data`. Its observers run as soon as the handler
+    /// that called this returns.
+    pub fn emit<T: serde::Serialize>(&self, source: EventSource<CustomEvent<T>>, data: T) -> Result<(), ModelError> {
+        let payload = serde_json::to_value(data)
+            .map_err(|e| ModelError::CustomEvent { event: source.kind().to_owned(), reason: e.to_string() })?;
+        self.pending.borrow_mut().push_back((source.kind(), payload));
+        Ok(())
+    }
+}
+
+/// Registers observers and stored state, and gives the charm its model (Python's `self.framework`).
 pub struct Framework<C: CharmBase> {
     core: Rc<ModelCore>,
     model: Model<C::Meta>,
     observers: Vec<Observer<C>>,
+    state: StateData,
+    savers: Vec<(String, Saver)>,
+    load_errors: Vec<String>,
+    emitter: Emitter,
 }
 
 impl<C: CharmBase> Framework<C> {
-    fn new(core: Rc<ModelCore>) -> Self {
-        Framework { model: Model::new(core.clone()), core, observers: Vec::new() }
+    fn new(core: Rc<ModelCore>, state: StateData) -> Self {
+        Framework {
+            model: Model::new(core.clone()),
+            core,
+            observers: Vec::new(),
+            state,
+            savers: Vec::new(),
+            load_errors: Vec::new(),
+            emitter: Emitter::default(),
+        }
     }
 
     /// Calls `handler` whenever the event of `source` is emitted, after the observers
     /// registered before it.
     ///
     /// The handler must take the source's event type: observing `on().config_changed`
-    /// with a handler of `&ActionEvent<_>` does not compile.
+    /// with a handler of `&ActionEvent<_>` does not compile. The handler's name
+    /// (`HelloCharm::on_config_changed`) is what a deferred event is queued for, so
+    /// renaming a handler drops the events it had deferred (with a warning).
     pub fn observe<E: Event, H: Handler<C, E>>(&mut self, source: EventSource<E>, handler: H) {
+        let name = self.unique_name(short_name(std::any::type_name::<H>()));
         self.observers.push(Observer {
             kind: source.kind(),
-            name: short_name(std::any::type_name::<H>()),
+            name,
+            custom: E::CUSTOM,
             build: build_erased::<E>,
-            call: Box::new(move |charm, event| match event.downcast_ref::<E>() {
-                Some(event) => handler.call(charm, event),
-                None => Err(format!("internal error: event is not a {}", std::any::type_name::<E>()).into()),
+            call: Box::new(move |charm, event| {
+                let Some(event) = event.downcast_ref::<E>() else {
+                    return Err(format!("internal error: event is not a {}", std::any::type_name::<E>()).into());
+                };
+                event.defer_flag().map(DeferFlag::take);
+                handler.call(charm, event)?;
+                Ok(event.defer_flag().is_some_and(DeferFlag::take))
             }),
         });
+    }
+
+    /// Closures all share one type name, so later ones get a `#2`, `#3` suffix (stable
+    /// as long as the registration order is).
+    fn unique_name(&self, base: &str) -> String {
+        let same = self.observers.iter().filter(|o| o.name == base || o.name.starts_with(&format!("{base}#"))).count();
+        if same == 0 { base.to_owned() } else { format!("{base}#{}", same + 1) }
+    }
+
+    /// Stored state of type `T` under `name` (unique in the charm): what was stored
+    /// before, with defaults for what was not. Saved when the dispatch succeeds.
+    ///
+    /// If what was stored cannot be read as `T`, the dispatch fails before any event is
+    /// emitted, and the stored data is left as it was.
+    pub fn stored<T: StoredType>(&mut self, name: &str) -> Stored<T> {
+        let value = match stored::load::<T>(self.state.stored.get(name)) {
+            Ok(value) => value,
+            Err(error) => {
+                self.load_errors
+                    .push(format!("stored state {name:?} cannot be read as {}: {error}", std::any::type_name::<T>()));
+                T::default()
+            }
+        };
+        if self.savers.iter().any(|(key, _)| key == name) {
+            self.load_errors.push(format!("stored state {name:?} is declared twice"));
+        }
+        let stored = Stored::new(value);
+        self.savers.push((name.to_owned(), Box::new(stored.saver())));
+        stored
+    }
+
+    /// The emitter for custom events.
+    pub fn emitter(&self) -> Emitter {
+        self.emitter.clone()
     }
 
     /// The charm's event sources (Python's `self.on`).
     pub fn on(&self) -> &'static <C::Meta as CharmMeta>::Events {
         C::Meta::events()
+    }
+
+    /// The framework's own events: `pre_commit` and `commit` (Python's `self.framework.on`).
+    pub fn framework_on(&self) -> &'static FrameworkEvents {
+        &FRAMEWORK_EVENTS
     }
 
     /// The model of this dispatch (Python's `self.model`). Clones share one cache.
@@ -106,40 +219,184 @@ impl<C: CharmBase> Framework<C> {
         self.observers.iter().any(|o| o.kind == kind)
     }
 
+    fn is_queued(&self, kind: &str, observer: &str, snapshot: &Value) -> bool {
+        self.state.deferred.iter().any(|n| n.event == kind && n.observer == observer && &n.snapshot == snapshot)
+    }
+
+    fn queue(&mut self, kind: &str, observer: &str, snapshot: Value) {
+        let sequence = self.state.next_sequence;
+        self.state.next_sequence += 1;
+        self.state.deferred.push(Notice { sequence, event: kind.to_owned(), observer: observer.to_owned(), snapshot });
+    }
+
+    /// Emits `kind` (a hook event built from `context`, or a custom event from `payload`)
+    /// to its observers.
     fn emit(
-        &self,
+        &mut self,
         charm: &mut C,
-        kind: &str,
-        collected: Option<Rc<RefCell<Vec<StatusValue>>>>,
+        emission: Emission<'_>,
         report: &mut DispatchReport,
     ) -> Result<(), DispatchError> {
-        let mut observers = self.observers.iter().filter(|o| o.kind == kind).peekable();
-        let Some(first) = observers.peek() else { return Ok(()) };
-        let ctx = EventContext { core: &self.core, kind, collected };
-        let event = (first.build)(&ctx).map_err(|source| DispatchError::Event { event: kind.to_owned(), source })?;
-        for observer in observers {
-            report.deliveries.push(Delivery { event: kind.to_owned(), observer: observer.name });
-            (observer.call)(charm, event.as_ref()).map_err(|source| DispatchError::Handler {
-                event: kind.to_owned(),
-                observer: observer.name,
-                source,
-            })?;
+        let indices: Vec<usize> =
+            (0..self.observers.len()).filter(|&i| self.observers[i].kind == emission.kind).collect();
+        let Some(&first) = indices.first() else { return Ok(()) };
+        let snapshot = match emission.payload {
+            Some(payload) => payload.clone(),
+            None => serde_json::to_value(emission.context.event_vars()).unwrap_or(Value::Null),
+        };
+        let ctx = EventContext {
+            core: &self.core,
+            context: emission.context,
+            kind: emission.kind,
+            collected: emission.collected.clone(),
+            payload: emission.payload,
+        };
+        let event = (self.observers[first].build)(&ctx)
+            .map_err(|source| DispatchError::Event { event: emission.kind.to_owned(), source })?;
+        for index in indices {
+            let name = self.observers[index].name.clone();
+            if self.is_queued(emission.kind, &name, &snapshot) {
+                log::debug!("Skipping {} for {name}: an identical event is already in the queue", emission.kind);
+                continue;
+            }
+            let deferred = self.call(charm, index, event.as_ref(), emission.kind, false, report)?;
+            if deferred {
+                self.queue(emission.kind, &name, snapshot.clone());
+            }
+            self.deliver_custom(charm, emission.context, report)?;
         }
         Ok(())
     }
 
+    fn call(
+        &self,
+        charm: &mut C,
+        index: usize,
+        event: &dyn Any,
+        kind: &str,
+        reemitted: bool,
+        report: &mut DispatchReport,
+    ) -> Result<bool, DispatchError> {
+        let observer = &self.observers[index];
+        report.deliveries.push(Delivery {
+            event: kind.to_owned(),
+            observer: observer.name.clone(),
+            reemitted,
+            deferred: false,
+        });
+        let deferred = (observer.call)(charm, event).map_err(|source| DispatchError::Handler {
+            event: kind.to_owned(),
+            observer: observer.name.clone(),
+            source,
+        })?;
+        if let Some(delivery) = report.deliveries.last_mut() {
+            delivery.deferred = deferred;
+        }
+        Ok(deferred)
+    }
+
+    /// Delivers the custom events handlers emitted, in order (they may emit more).
+    fn deliver_custom(
+        &mut self,
+        charm: &mut C,
+        context: &JujuContext,
+        report: &mut DispatchReport,
+    ) -> Result<(), DispatchError> {
+        loop {
+            let next = self.emitter.pending.borrow_mut().pop_front();
+            let Some((kind, payload)) = next else { return Ok(()) };
+            let emission = Emission { kind, context, payload: Some(&payload), collected: None };
+            self.emit(charm, emission, report)?;
+        }
+    }
+
+    /// Re-emits each deferred event to the observer that deferred it, in queue order.
+    fn reemit(
+        &mut self,
+        charm: &mut C,
+        context: &JujuContext,
+        report: &mut DispatchReport,
+    ) -> Result<(), DispatchError> {
+        let queue = std::mem::take(&mut self.state.deferred);
+        let mut kept = Vec::new();
+        for notice in queue {
+            let Some(index) = self.observers.iter().position(|o| o.kind == notice.event && o.name == notice.observer)
+            else {
+                log::warn!(
+                    "Dropping deferred {} event: its observer {} is no longer registered",
+                    notice.event,
+                    notice.observer
+                );
+                continue;
+            };
+            let Some(event) = self.rebuild(index, &notice, context)? else { continue };
+            let deferred = self.call(charm, index, event.as_ref(), &notice.event, true, report)?;
+            if deferred {
+                kept.push(notice);
+            }
+            self.deliver_custom(charm, context, report)?;
+        }
+        // Events re-deferred keep their place, ahead of any queued meanwhile.
+        kept.append(&mut self.state.deferred);
+        kept.sort_by_key(|n| n.sequence);
+        self.state.deferred = kept;
+        Ok(())
+    }
+
+    /// Rebuilds a deferred event; `None` (with a warning) when it no longer can be, such as
+    /// a relation that is gone. A failing hook tool fails the dispatch instead, keeping the queue.
+    fn rebuild(
+        &self,
+        index: usize,
+        notice: &Notice,
+        context: &JujuContext,
+    ) -> Result<Option<ErasedEvent>, DispatchError> {
+        let observer = &self.observers[index];
+        let restored;
+        let (context, payload) = if observer.custom {
+            (context, Some(&notice.snapshot))
+        } else {
+            match serde_json::from_value(notice.snapshot.clone()) {
+                Ok(vars) => {
+                    restored = context.with_event_vars(vars);
+                    (&restored, None)
+                }
+                Err(error) => {
+                    log::warn!("Dropping deferred {} event: its snapshot cannot be read: {error}", notice.event);
+                    return Ok(None);
+                }
+            }
+        };
+        let ctx = EventContext { core: &self.core, context, kind: &notice.event, collected: None, payload };
+        match (observer.build)(&ctx) {
+            Ok(event) => Ok(Some(event)),
+            Err(ModelError::Backend(error)) => {
+                Err(DispatchError::Event { event: notice.event.clone(), source: ModelError::Backend(error) })
+            }
+            Err(error) => {
+                log::warn!("Dropping deferred {} event: it cannot be rebuilt: {error}", notice.event);
+                Ok(None)
+            }
+        }
+    }
+
     /// Emits a collect-status event and sets the highest-priority status collected, if any.
-    fn collect_status(&self, charm: &mut C, app: bool, report: &mut DispatchReport) -> Result<(), DispatchError> {
+    fn collect_status(
+        &mut self,
+        charm: &mut C,
+        app: bool,
+        context: &JujuContext,
+        report: &mut DispatchReport,
+    ) -> Result<(), DispatchError> {
         let kind = if app { "collect_app_status" } else { "collect_unit_status" };
         if !self.has_observers(kind) {
             return Ok(());
         }
-        let leader = || self.core.is_leader().map_err(|e| DispatchError::CollectStatus(e.into()));
-        if app && !leader()? {
+        if app && !self.core.is_leader().map_err(|e| DispatchError::CollectStatus(e.into()))? {
             return Ok(());
         }
         let collected = Rc::new(RefCell::new(Vec::new()));
-        self.emit(charm, kind, Some(collected.clone()), report)?;
+        self.emit(charm, Emission { kind, context, payload: None, collected: Some(collected.clone()) }, report)?;
         // Ties go to the status added first, as in ops: max_by_key keeps the last maximum.
         let best = collected.borrow().iter().rev().max_by_key(|s| s.priority()).cloned();
         if let Some(status) = best {
@@ -150,6 +407,22 @@ impl<C: CharmBase> Framework<C> {
         }
         Ok(())
     }
+
+    /// The state to save: the queue as it now is, and every stored state's current value.
+    fn state_to_save(mut self) -> Result<StateData, DispatchError> {
+        for (key, save) in &self.savers {
+            let value = save().map_err(|e| DispatchError::StoredState(format!("stored state {key:?}: {e}")))?;
+            self.state.stored.insert(key.clone(), value);
+        }
+        Ok(self.state)
+    }
+}
+
+struct Emission<'a> {
+    kind: &'a str,
+    context: &'a JujuContext,
+    payload: Option<&'a Value>,
+    collected: Option<Rc<RefCell<Vec<StatusValue>>>>,
 }
 
 /// The last two segments of a type path: `HelloCharm::on_install`.
@@ -170,7 +443,11 @@ pub struct Delivery {
     /// The event's name.
     pub event: String,
     /// The observer: the handler's name, such as `HelloCharm::on_install`.
-    pub observer: &'static str,
+    pub observer: String,
+    /// Whether this was a deferred event delivered again.
+    pub reemitted: bool,
+    /// Whether the observer deferred it (again).
+    pub deferred: bool,
 }
 
 /// What one dispatch did.
@@ -180,11 +457,15 @@ pub struct DispatchReport {
     pub event: String,
     /// Whether the charm's metadata knows the event (an unknown one is not emitted).
     pub known: bool,
-    /// The observers called, in order (collect-status ones included).
+    /// The observers called, in order: re-emitted deferred events first, then the event,
+    /// its custom events, collect-status, and the commit events.
     pub deliveries: Vec<Delivery>,
+    /// The deferred-event queue after the dispatch.
+    pub deferred: Vec<Notice>,
 }
 
-/// Why a dispatch failed. Juju then marks the unit in error and retries the hook.
+/// Why a dispatch failed. Juju then marks the unit in error and retries the hook; the
+/// unit's stored state and queue are left as they were before the dispatch.
 #[derive(Debug, thiserror::Error)]
 pub enum DispatchError {
     /// A handler returned an error.
@@ -193,7 +474,7 @@ pub enum DispatchError {
         /// The event's name.
         event: String,
         /// The handler's name.
-        observer: &'static str,
+        observer: String,
         /// What it returned.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
@@ -208,32 +489,68 @@ pub enum DispatchError {
     /// Collect-status could not check leadership or set the status.
     #[error("collect-status failed: {0}")]
     CollectStatus(#[source] ModelError),
+    /// The unit's state could not be loaded or saved.
+    #[error("unit state: {0}")]
+    State(#[from] StoreError),
+    /// Stored state could not be read as its type, or written.
+    #[error("{0}")]
+    StoredState(String),
     /// Charm code panicked.
     #[error("charm code panicked: {0}")]
     Panic(String),
 }
 
-/// Runs one dispatch of charm `C` against `backend`: the one code path both `ops::main`
-/// and the in-memory Juju use.
-pub fn dispatch<C: CharmBase>(backend: Rc<dyn Backend>, context: JujuContext) -> Result<DispatchReport, DispatchError> {
+/// Runs one dispatch of charm `C` against `backend`, with the unit's state in `store`:
+/// the one code path both `ops::main` and the in-memory Juju use.
+pub fn dispatch<C: CharmBase>(
+    backend: Rc<dyn Backend>,
+    context: JujuContext,
+    store: &dyn StateStore,
+) -> Result<DispatchReport, DispatchError> {
     let core = Rc::new(ModelCore::new(backend, context, C::Meta::metadata()));
     crate::log::with_backend(core.backend.clone(), core.context.debug, || {
-        panic::catch_unwind(AssertUnwindSafe(|| run::<C>(core))).unwrap_or_else(|payload| Err(panic_error(payload)))
+        panic::catch_unwind(AssertUnwindSafe(|| run::<C>(core, store)))
+            .unwrap_or_else(|payload| Err(panic_error(payload)))
     })
 }
 
-fn run<C: CharmBase>(core: Rc<ModelCore>) -> Result<DispatchReport, DispatchError> {
-    let kind = core.context.event_kind();
-    let mut framework = Framework::<C>::new(core.clone());
+fn run<C: CharmBase>(core: Rc<ModelCore>, store: &dyn StateStore) -> Result<DispatchReport, DispatchError> {
+    let context = core.context.clone();
+    let kind = context.event_kind();
+    let mut framework = Framework::<C>::new(core.clone(), store.load()?);
     let mut charm = C::new(&mut framework);
-    let mut report = DispatchReport { event: kind.clone(), known: core.meta.has_event(&kind), deliveries: Vec::new() };
+    if let Some(error) = framework.load_errors.first() {
+        return Err(DispatchError::StoredState(error.clone()));
+    }
+    let mut report = DispatchReport { event: kind.clone(), known: core.meta.has_event(&kind), ..Default::default() };
+    let restricted = RESTRICTED.contains(&kind.as_str());
+    if !restricted {
+        framework.reemit(&mut charm, &context, &mut report)?;
+    }
     if report.known {
-        framework.emit(&mut charm, &kind, None, &mut report)?;
+        framework.emit(
+            &mut charm,
+            Emission { kind: &kind, context: &context, payload: None, collected: None },
+            &mut report,
+        )?;
     } else {
         log::debug!("Event {kind} not defined for {}.", core.meta.name);
     }
-    framework.collect_status(&mut charm, true, &mut report)?;
-    framework.collect_status(&mut charm, false, &mut report)?;
+    if !restricted {
+        framework.collect_status(&mut charm, true, &context, &mut report)?;
+        framework.collect_status(&mut charm, false, &context, &mut report)?;
+    }
+    for kind in ["pre_commit", "commit"] {
+        framework.emit(
+            &mut charm,
+            Emission { kind, context: &context, payload: None, collected: None },
+            &mut report,
+        )?;
+    }
+    drop(charm);
+    let state = framework.state_to_save()?;
+    store.save(&state)?;
+    report.deferred = state.deferred;
     Ok(report)
 }
 

@@ -70,8 +70,10 @@ pub mod meta;
 pub mod model;
 pub mod relation;
 pub mod secret;
+pub mod state_store;
 pub mod status;
 pub mod storage;
+pub mod stored;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod values;
@@ -81,14 +83,14 @@ pub use container::Container;
 pub use context::JujuContext;
 pub use dispatch::main;
 pub use events::{
-    ActionEvent, CollectStatusEvent, ConfigChangedEvent, Event, EventSource, InstallEvent, LeaderElectedEvent,
-    LeaderSettingsChangedEvent, PebbleCheckFailedEvent, PebbleCheckRecoveredEvent, PebbleCustomNoticeEvent,
-    PebbleReadyEvent, PostSeriesUpgradeEvent, PreSeriesUpgradeEvent, RelationBrokenEvent, RelationChangedEvent,
-    RelationCreatedEvent, RelationDepartedEvent, RelationJoinedEvent, RemoveEvent, SecretChangedEvent,
-    SecretExpiredEvent, SecretRemoveEvent, SecretRotateEvent, StartEvent, StopEvent, StorageAttachedEvent,
-    StorageDetachingEvent, UpdateStatusEvent, UpgradeCharmEvent,
+    ActionEvent, CollectStatusEvent, CommitEvent, ConfigChangedEvent, CustomEvent, Event, EventSource, InstallEvent,
+    LeaderElectedEvent, LeaderSettingsChangedEvent, PebbleCheckFailedEvent, PebbleCheckRecoveredEvent,
+    PebbleCustomNoticeEvent, PebbleReadyEvent, PostSeriesUpgradeEvent, PreCommitEvent, PreSeriesUpgradeEvent,
+    RelationBrokenEvent, RelationChangedEvent, RelationCreatedEvent, RelationDepartedEvent, RelationJoinedEvent,
+    RemoveEvent, SecretChangedEvent, SecretExpiredEvent, SecretRemoveEvent, SecretRotateEvent, StartEvent, StopEvent,
+    StorageAttachedEvent, StorageDetachingEvent, UpdateStatusEvent, UpgradeCharmEvent,
 };
-pub use framework::{DispatchError, DispatchReport, Framework, Handler, HandlerResult};
+pub use framework::{DispatchError, DispatchReport, Emitter, Framework, FrameworkEvents, Handler, HandlerResult};
 pub use model::{App, Leader, Model, ModelError, Port, Protocol, RemoteApp, RemoteUnit, Unit};
 pub use relation::{LocalDatabag, Relation, RemoteDatabag};
 pub use secret::SecretId;
@@ -97,6 +99,7 @@ pub use status::{
     WaitingStatus,
 };
 pub use storage::Storage;
+pub use stored::{Stored, StoredType};
 
 /// The JSON types that action parameters of type `array`, `object` or no type use.
 pub mod json {

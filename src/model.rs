@@ -49,6 +49,14 @@ pub enum ModelError {
     /// A relation Juju named is not among the endpoint's relations (it may have gone away).
     #[error("relation {0} not found")]
     RelationNotFound(String),
+    /// A custom event's data could not be written or read back.
+    #[error("custom event {event}: {reason}")]
+    CustomEvent {
+        /// The event's name.
+        event: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// A port given to `open_port`/`close_port` is not valid.
     #[error("invalid port: {0}")]
     InvalidPort(String),

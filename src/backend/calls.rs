@@ -150,6 +150,14 @@ pub(crate) fn opened_ports() -> ToolCall {
     ToolCall::new("opened-ports", ["--format=json"])
 }
 
+pub(crate) fn state_get(key: &str) -> ToolCall {
+    ToolCall::new("state-get", [key])
+}
+
+pub(crate) fn state_set(yaml_map: String) -> ToolCall {
+    ToolCall::new("state-set", ["--file", "-"]).with_stdin(yaml_map)
+}
+
 pub(crate) fn resource_get(name: &str) -> ToolCall {
     ToolCall::new("resource-get", [name])
 }

@@ -213,6 +213,19 @@ impl Backend for HookTools {
         self.run_json::<Option<Vec<String>>>(calls::opened_ports()).map(Option::unwrap_or_default)
     }
 
+    fn state_get(&self, key: &str) -> Result<Option<String>, BackendError> {
+        // Without --format, state-get prints the value as it is, and nothing when unset.
+        let value = self.run(&calls::state_get(key))?;
+        let value = value.strip_suffix('\n').unwrap_or(&value);
+        Ok((!value.is_empty()).then(|| value.to_owned()))
+    }
+
+    fn state_set(&self, key: &str, value: &str) -> Result<(), BackendError> {
+        // A JSON object is YAML too; the value is one JSON string, so no YAML quoting to get wrong.
+        let map = serde_json::json!({ key: value }).to_string();
+        self.run_quiet(calls::state_set(map))
+    }
+
     fn resource_get(&self, name: &str) -> Result<PathBuf, BackendError> {
         // resource-get prints a plain path, with no trailing newline.
         Ok(PathBuf::from(self.run(&calls::resource_get(name))?.trim()))

@@ -255,6 +255,10 @@ pub trait Backend {
     fn close_port(&self, port: &str) -> Result<(), BackendError>;
     /// `opened-ports --format=json`.
     fn opened_ports(&self) -> Result<Vec<String>, BackendError>;
+    /// `state-get <key>`: a value from the controller-side store (`None` when unset).
+    fn state_get(&self, key: &str) -> Result<Option<String>, BackendError>;
+    /// `state-set --file -`: sets one key in the controller-side store.
+    fn state_set(&self, key: &str, value: &str) -> Result<(), BackendError>;
     /// `resource-get <name>`: the path of the fetched resource.
     fn resource_get(&self, name: &str) -> Result<std::path::PathBuf, BackendError>;
 }

@@ -302,6 +302,18 @@ impl Backend for MemoryBackend {
         Ok(self.state.borrow().opened_ports.iter().cloned().collect())
     }
 
+    fn state_get(&self, key: &str) -> Result<Option<String>, BackendError> {
+        self.call(calls::state_get(key));
+        Ok(self.state.borrow().controller_state.get(key).cloned())
+    }
+
+    fn state_set(&self, key: &str, value: &str) -> Result<(), BackendError> {
+        let map = serde_json::json!({ key: value }).to_string();
+        self.call(calls::state_set(map));
+        self.state.borrow_mut().controller_state.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+
     fn resource_get(&self, name: &str) -> Result<PathBuf, BackendError> {
         let call = self.call(calls::resource_get(name));
         let state = self.state.borrow();

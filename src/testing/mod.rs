@@ -31,6 +31,7 @@
 mod memory;
 mod state;
 
+use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
@@ -41,6 +42,7 @@ use crate::backend::Backend;
 use crate::charm::{ActionParams, CharmBase, CharmMeta};
 use crate::context::JujuContext;
 use crate::framework::{DispatchError, DispatchReport, dispatch};
+use crate::state_store::{Controller, StateData, StateStore, StoreError};
 use crate::values::{ValueSource, Values};
 
 /// An event to dispatch: the `JUJU_DISPATCH_PATH` and the variables Juju would set.
@@ -152,16 +154,27 @@ impl<C: CharmBase> Context<C> {
     }
 
     /// Dispatches `event` with the unit in `state`.
+    ///
+    /// On success the output state carries what the charm stored and deferred; on failure
+    /// they are as they were in `state`, as Juju would leave them.
     pub fn run(&self, event: Event, mut state: State) -> Result<Output, Box<RunError>> {
         if state.unit_name.is_empty() {
             state.unit_name = format!("{}/0", C::Meta::metadata().name);
         }
         let context = JujuContext::from_vars(self.environment(&event, &state));
+        let unit_state = MemoryStore::from_state(&state);
         let backend = Rc::new(MemoryBackend::new(state, event.action));
-        let result = dispatch::<C>(backend.clone() as Rc<dyn Backend>, context);
-        let (state, action, record) = backend.take();
+        let controller = Controller::new(backend.as_ref());
+        let store: &dyn StateStore = if C::USE_JUJU_FOR_STORAGE { &controller } else { &unit_state };
+        let result = dispatch::<C>(backend.clone() as Rc<dyn Backend>, context, store);
+        let (mut state, action, record) = backend.take();
         match result {
-            Ok(report) => Ok(Output { state, report, record, action }),
+            Ok(report) => {
+                let saved = unit_state.0.into_inner();
+                state.stored = saved.stored;
+                state.deferred = saved.deferred;
+                Ok(Output { state, report, record, action })
+            }
             Err(error) => Err(Box::new(RunError { error, state, record })),
         }
     }
@@ -176,6 +189,33 @@ impl<C: CharmBase> Context<C> {
         ];
         vars.extend(event.vars.iter().cloned());
         vars
+    }
+}
+
+/// The unit's local state for one run, held in memory.
+struct MemoryStore(RefCell<StateData>);
+
+impl MemoryStore {
+    fn from_state(state: &State) -> Self {
+        let next_sequence = state.deferred.iter().map(|n| n.sequence + 1).max().unwrap_or(1);
+        let data = StateData {
+            next_sequence,
+            stored: state.stored.clone(),
+            deferred: state.deferred.clone(),
+            ..StateData::default()
+        };
+        MemoryStore(RefCell::new(data))
+    }
+}
+
+impl StateStore for MemoryStore {
+    fn load(&self) -> Result<StateData, StoreError> {
+        Ok(self.0.borrow().clone())
+    }
+
+    fn save(&self, data: &StateData) -> Result<(), StoreError> {
+        *self.0.borrow_mut() = data.clone();
+        Ok(())
     }
 }
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::backend::Databag;
 use crate::charm::CharmConfig;
+use crate::state_store::Notice;
 use crate::status::StatusValue;
 use crate::values::{ValueSource, Values};
 
@@ -39,6 +40,12 @@ pub struct State {
     pub opened_ports: BTreeSet<String>,
     /// Resource paths `resource-get` returns.
     pub resources: BTreeMap<String, PathBuf>,
+    /// Stored state by name, as the charm last saved it.
+    pub stored: BTreeMap<String, serde_json::Value>,
+    /// The deferred-event queue.
+    pub deferred: Vec<Notice>,
+    /// Juju's controller-side key-value store (`state-get`/`state-set`).
+    pub controller_state: BTreeMap<String, String>,
 }
 
 impl Default for State {
@@ -58,6 +65,9 @@ impl Default for State {
             storage: Vec::new(),
             opened_ports: BTreeSet::new(),
             resources: BTreeMap::new(),
+            stored: BTreeMap::new(),
+            deferred: Vec::new(),
+            controller_state: BTreeMap::new(),
         }
     }
 }

@@ -44,7 +44,7 @@ fn main() {
 
 fn print_output(title: &str, out: &Output) {
     println!("\n== {title}");
-    let handlers: Vec<&str> = out.report.deliveries.iter().map(|d| d.observer).collect();
+    let handlers: Vec<&str> = out.report.deliveries.iter().map(|d| d.observer.as_str()).collect();
     println!("   handlers:    {}", if handlers.is_empty() { "(none)".to_owned() } else { handlers.join(", ") });
     println!("   hook tools:");
     for call in &out.record.calls {
