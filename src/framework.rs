@@ -161,6 +161,15 @@ impl<C: CharmBase> Framework<C> {
         });
     }
 
+    /// Like [`observe`](Self::observe), under an explicit observer name: for components,
+    /// whose handlers are closures, so that what they defer finds them again.
+    pub fn observe_as<E: Event, H: Handler<C, E>>(&mut self, name: &str, source: EventSource<E>, handler: H) {
+        self.observe(source, handler);
+        if let Some(observer) = self.observers.last_mut() {
+            observer.name = name.to_owned();
+        }
+    }
+
     /// Closures all share one type name, so later ones get a `#2`, `#3` suffix (stable
     /// as long as the registration order is).
     fn unique_name(&self, base: &str) -> String {

@@ -162,7 +162,9 @@ impl StateStore for LocalFile {
         let text = serde_json::to_vec_pretty(data).map_err(|e| self.io(e.into()))?;
         let dir = self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        // Juju runs one hook of a unit at a time, so one fixed name is enough, and a
+        // write cut short by a kill leaves a file the next write simply replaces.
+        let temp = dir.join(format!(".{name}.tmp"));
         let write = || -> std::io::Result<()> {
             let mut file =
                 std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&temp)?;

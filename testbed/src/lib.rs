@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod flags;
+pub mod queue_charm;
 pub mod state;
 pub mod tools;
 

@@ -144,6 +144,8 @@ fn db_relation_changed_writes_only_changed_keys() {
     relation.data.insert("hello/0".into(), [("greeting".to_owned(), "Rust".to_owned())].into());
     state.relations.insert(4, relation);
     let juju = fake(state);
+    assert!(dispatch(&juju, "hooks/install", &[]).status.success());
+    juju.clear_calls();
     let vars = [
         ("JUJU_RELATION", "db"),
         ("JUJU_RELATION_ID", "db:4"),
@@ -245,4 +247,157 @@ fn the_action_tools_refuse_outside_an_action() {
     let out = command.env("FAKE_JUJU_STATE", juju.state_path()).arg("hi").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "ERROR not running an action\n");
+}
+
+fn state_file(juju: &FakeJuju) -> std::path::PathBuf {
+    juju.charm_dir().join(".juju-ops-state.json")
+}
+
+/// A unit that has installed and seen one config value.
+fn installed_unit() -> FakeJuju {
+    let juju = fake(leader_with_thing("Rust"));
+    assert!(dispatch(&juju, "hooks/install", &[]).status.success());
+    assert!(dispatch(&juju, "hooks/config-changed", &[]).status.success());
+    juju
+}
+
+#[test]
+fn stored_state_persists_between_dispatches_in_a_0600_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let juju = installed_unit();
+    let mut state = juju.state();
+    state.config.insert("thing".into(), json!("Juju"));
+    juju.set_state(&state);
+    assert!(dispatch(&juju, "hooks/config-changed", &[]).status.success());
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(state_file(&juju)).unwrap()).unwrap();
+    assert_eq!(saved["format"], "juju-ops/1");
+    assert_eq!(saved["stored"]["stored"], json!({"installed": true, "things": ["Rust", "Juju"]}));
+    let mode = std::fs::metadata(state_file(&juju)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn a_deferred_event_is_replayed_first_in_the_next_dispatch() {
+    let mut state = leader_with_thing("Rust");
+    let relation =
+        Relation { endpoint: "db".into(), remote_app: "pg".into(), units: vec!["pg/0".into()], ..Relation::default() };
+    state.relations.insert(4, relation);
+    let juju = fake(state);
+    let vars = [
+        ("JUJU_RELATION", "db"),
+        ("JUJU_RELATION_ID", "db:4"),
+        ("JUJU_REMOTE_APP", "pg"),
+        ("JUJU_REMOTE_UNIT", "pg/0"),
+    ];
+    assert!(dispatch(&juju, "hooks/db-relation-changed", &vars).status.success());
+    assert!(lines(&juju).contains(&"juju-log --log-level INFO -- not installed yet; deferring db:4".to_owned()));
+    assert!(dispatch(&juju, "hooks/install", &[]).status.success());
+    juju.clear_calls();
+    // The replay happens with update-status's environment: no relation variables at all.
+    assert!(dispatch(&juju, "hooks/update-status", &[]).status.success());
+    let calls = lines(&juju);
+    // The deferred handler runs first, then update-status's own.
+    assert_eq!(
+        calls[..3],
+        ["config-get --format=json", "relation-get --format=json -r db:4 - hello/0", "relation-set -r db:4 --file -"]
+    );
+    assert_eq!(calls.last().unwrap(), "status-set --application=False active -- hello, Rust (db related)");
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(state_file(&juju)).unwrap()).unwrap();
+    assert_eq!(saved["deferred"], json!([]));
+}
+
+/// Runs a dispatch that fails in `how`, and checks the state file is byte for byte as before.
+fn assert_failure_keeps_state(juju: &FakeJuju, vars: &[(&str, &str)]) {
+    let before = std::fs::read(state_file(juju)).unwrap();
+    let out = dispatch(juju, "hooks/config-changed", vars);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read(state_file(juju)).unwrap(), before);
+}
+
+#[test]
+fn a_handler_error_leaves_the_state_file_untouched() {
+    let juju = installed_unit();
+    let mut state = juju.state();
+    state.config.insert("thing".into(), json!(42));
+    juju.set_state(&state);
+    assert_failure_keeps_state(&juju, &[]);
+}
+
+#[test]
+fn a_failing_hook_tool_after_state_changes_leaves_the_state_file_untouched() {
+    let juju = installed_unit();
+    let mut state = juju.state();
+    state.config.insert("thing".into(), json!("Changed"));
+    state.fail.insert("status-set".into(), Failure { code: 1, stderr: "ERROR agent gone".into() });
+    juju.set_state(&state);
+    // config-changed has already recorded "Changed" in stored state when status-set fails.
+    assert_failure_keeps_state(&juju, &[]);
+}
+
+#[test]
+fn a_hook_tool_printing_garbage_leaves_the_state_file_untouched() {
+    let juju = installed_unit();
+    let mut state = juju.state();
+    // config-get "succeeds" with no output, which is not JSON: a typed error, not a panic.
+    // (A panic in charm code: tests/test_unit_state.rs.)
+    state.fail.insert("config-get".into(), Failure { code: 0, stderr: String::new() });
+    juju.set_state(&state);
+    assert_failure_keeps_state(&juju, &[]);
+}
+
+#[test]
+fn a_kill_in_the_middle_of_the_write_leaves_the_state_file_untouched() {
+    let juju = installed_unit();
+    let before = std::fs::read(state_file(&juju)).unwrap();
+    // A FIFO where the temporary file goes: the charm blocks opening it, mid-write.
+    let temp = juju.charm_dir().join("..juju-ops-state.json.tmp");
+    assert!(Command::new("mkfifo").arg(&temp).status().unwrap().success());
+    let mut command = juju.command(Path::new(CHARM));
+    let mut child = command
+        .env("JUJU_DISPATCH_PATH", "hooks/config-changed")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let blocked = wait_until_blocked_on_fifo(child.id());
+    child.kill().unwrap();
+    assert!(blocked, "the charm never blocked on the state file's FIFO");
+    let status = child.wait().unwrap();
+    assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(9));
+    assert_eq!(std::fs::read(state_file(&juju)).unwrap(), before);
+    // The next dispatch recovers: the leftover is replaced, the file written.
+    std::fs::remove_file(&temp).unwrap();
+    assert!(dispatch(&juju, "hooks/config-changed", &[]).status.success());
+    assert!(!temp.exists());
+}
+
+use std::process::Command;
+
+/// Waits (up to 10 s) until process `pid` sleeps in the kernel waiting for the FIFO's reader.
+fn wait_until_blocked_on_fifo(pid: u32) -> bool {
+    for _ in 0..1000 {
+        let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap_or_default();
+        if wchan == "wait_for_partner" || wchan.contains("fifo") {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    false
+}
+
+#[test]
+fn a_corrupt_state_file_is_named_kept_aside_and_not_overwritten() {
+    let juju = installed_unit();
+    std::fs::write(state_file(&juju), "{ half a document").unwrap();
+    let out = dispatch(&juju, "hooks/config-changed", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let error = lines(&juju).into_iter().find(|c| c.contains("--log-level ERROR")).unwrap();
+    assert!(error.contains(".juju-ops-state.json is corrupt"), "{error}");
+    let kept: Vec<_> = std::fs::read_dir(juju.charm_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("corrupt"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(std::fs::read_to_string(kept[0].path()).unwrap(), "{ half a document");
 }

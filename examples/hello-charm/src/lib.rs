@@ -7,7 +7,10 @@ pub mod charm {
     ops::include_charm!();
 }
 
+pub mod database;
+
 use charm::{FortuneParams, Meta, Pause};
+use database::{DATABASE_READY, DatabaseReady, DatabaseRequirer};
 
 /// Fortunes for the `fortune` action when none is given.
 const FORTUNES: &[&str] = &[
@@ -16,9 +19,20 @@ const FORTUNES: &[&str] = &[
     "The config you seek is typed.",
 ];
 
+/// What HelloCharm remembers between events (Python: `_stored = ops.StoredState()`).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct HelloState {
+    /// Whether install has completed.
+    pub installed: bool,
+    /// Every value `thing` has had, in order (the reference's `self._stored.things`).
+    pub things: Vec<String>,
+}
+
 /// The charm. It keeps the model, as a Python charm keeps `self.model`.
 pub struct HelloCharm {
     model: ops::Model<Meta>,
+    stored: ops::Stored<HelloState>,
+    database: DatabaseRequirer,
 }
 
 impl ops::CharmBase for HelloCharm {
@@ -33,8 +47,10 @@ impl ops::CharmBase for HelloCharm {
         framework.observe(on.fortune_action, Self::on_fortune_action);
         framework.observe(on.update_status, Self::on_update_status);
         framework.observe(on.pause_pebble_ready, Self::on_pause_pebble_ready);
+        let database = DatabaseRequirer::new(framework, |charm: &mut Self| &mut charm.database);
         framework.observe(on.db_relation_changed, Self::on_db_relation_changed);
-        HelloCharm { model: framework.model() }
+        framework.observe(DATABASE_READY, Self::on_database_ready);
+        HelloCharm { model: framework.model(), stored: framework.stored("stored"), database }
     }
 }
 
@@ -45,6 +61,7 @@ impl HelloCharm {
         unit.set_status(ops::MaintenanceStatus::new("Installing application packages"))?;
         unit.set_workload_version("3.10")?;
         unit.set_status(ops::ActiveStatus::default())?;
+        self.stored.update(|s| s.installed = true);
         Ok(())
     }
 
@@ -52,6 +69,11 @@ impl HelloCharm {
     fn on_config_changed(&mut self, _event: &ops::ConfigChangedEvent) -> ops::HandlerResult {
         let current = &self.model.config()?.thing;
         log::info!("thing is now {current:?}");
+        self.stored.update(|s| {
+            if s.things.last() != Some(current) {
+                s.things.push(current.clone());
+            }
+        });
         // Python: `container = self.unit.get_container("pause")`.
         let container = self.model.unit().container::<Pause>();
         log::debug!("workload container {} at {}", container.name(), container.socket_path().display());
@@ -105,15 +127,28 @@ impl HelloCharm {
         Ok(())
     }
 
-    /// Relations: read the database's endpoints, publish what this unit wants.
+    /// Relations and defer(): publish what this unit wants, once it is installed.
     fn on_db_relation_changed(&mut self, event: &ops::RelationChangedEvent<charm::Db>) -> ops::HandlerResult {
-        let remote = event.relation.remote_app_data()?;
-        let endpoints = remote.get("endpoints").map_or("(none yet)", String::as_str);
-        log::info!("database endpoints: {endpoints}");
+        if !self.stored.get().installed {
+            log::info!("not installed yet; deferring {}", event.relation.relation_id());
+            event.defer();
+            return Ok(());
+        }
         event.relation.local_unit_data().set("greeting", self.model.config()?.thing.as_str())?;
         if let Some(leader) = self.model.unit().is_leader()? {
             event.relation.local_app_data(&leader).set("database", "hello")?;
         }
         Ok(())
+    }
+
+    /// The component's own event: the database is ready.
+    fn on_database_ready(&mut self, event: &ops::CustomEvent<DatabaseReady>) -> ops::HandlerResult {
+        log::info!("database endpoints: {}", event.endpoints);
+        Ok(())
+    }
+
+    /// The database endpoints the `db` component last saw.
+    pub fn database_endpoints(&self) -> Option<String> {
+        self.database.endpoints()
     }
 }

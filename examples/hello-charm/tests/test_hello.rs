@@ -10,6 +10,13 @@ fn ctx() -> Context<HelloCharm> {
     Context::new()
 }
 
+/// A unit whose install has completed.
+fn installed() -> State {
+    let mut state = State::default();
+    state.stored.insert("stored".into(), serde_json::json!({"installed": true}));
+    state
+}
+
 fn calls(out: &ops::testing::Output) -> Vec<String> {
     out.record.calls.iter().map(ToString::to_string).collect()
 }
@@ -87,7 +94,7 @@ fn start_sets_app_status_only_as_leader() {
 fn db_relation_changed_reads_remote_and_writes_local_data() {
     let mut relation = RelationState::new("db", 7, "postgresql");
     relation.remote_app_data.insert("endpoints".into(), "pg:5432".into());
-    let state = State::default().with_leader(true).with_relation(relation.clone());
+    let state = installed().with_leader(true).with_relation(relation.clone());
     let out = ctx().run(Event::relation("relation-changed", &relation, Some("postgresql/0")), state).unwrap();
     let after = out.state.relation(7).unwrap();
     assert_eq!(after.local_unit_data.get("greeting").map(String::as_str), Some("world"));
@@ -98,9 +105,75 @@ fn db_relation_changed_reads_remote_and_writes_local_data() {
 #[test]
 fn db_relation_changed_as_follower_leaves_app_data_alone() {
     let relation = RelationState::new("db", 7, "postgresql");
-    let state = State::default().with_relation(relation.clone());
+    let state = installed().with_relation(relation.clone());
     let out = ctx().run(Event::relation("relation-changed", &relation, Some("postgresql/0")), state).unwrap();
     assert!(out.state.relation(7).unwrap().local_app_data.is_empty());
+}
+
+#[test]
+fn db_relation_changed_before_install_is_deferred_until_after_it() {
+    let mut relation = RelationState::new("db", 7, "postgresql");
+    relation.remote_app_data.insert("endpoints".into(), "pg:5432".into());
+    let event = || Event::relation("relation-changed", &relation, Some("postgresql/0"));
+    let state = State::default().with_leader(true).with_relation(relation.clone());
+
+    let out = ctx().run(event(), state).unwrap();
+    assert_eq!(out.state.deferred.len(), 1);
+    assert_eq!(out.state.deferred[0].observer, "HelloCharm::on_db_relation_changed");
+    assert!(out.state.relation(7).unwrap().local_unit_data.is_empty());
+
+    // The same event again is not queued twice.
+    let out = ctx().run(event(), out.state).unwrap();
+    assert_eq!(out.state.deferred.len(), 1);
+
+    // Deferred events run before the new event, so during install it is still not installed.
+    let out = ctx().run(Event::hook("install"), out.state).unwrap();
+    let first = &out.report.deliveries[0];
+    assert!(first.reemitted && first.deferred, "{first:?}");
+    assert_eq!(out.state.deferred.len(), 1, "re-deferred, in its place");
+
+    let out = ctx().run(Event::hook("update-status"), out.state).unwrap();
+    assert!(out.report.deliveries[0].reemitted && !out.report.deliveries[0].deferred);
+    assert!(out.state.deferred.is_empty());
+    assert_eq!(out.state.relation(7).unwrap().local_unit_data.get("greeting").map(String::as_str), Some("world"));
+}
+
+#[test]
+fn the_database_component_emits_its_event_once_per_new_endpoints() {
+    let mut relation = RelationState::new("db", 7, "postgresql");
+    relation.remote_app_data.insert("endpoints".into(), "pg:5432".into());
+    let event = || Event::relation("relation-changed", &relation, Some("postgresql/0"));
+    let out = ctx().run(event(), installed().with_relation(relation.clone())).unwrap();
+    let ready: Vec<&str> =
+        out.report.deliveries.iter().filter(|d| d.event == "database.ready").map(|d| d.observer.as_str()).collect();
+    assert_eq!(ready, ["HelloCharm::on_database_ready"]);
+    assert_eq!(out.state.stored["database"], serde_json::json!({"endpoints": "pg:5432"}));
+    assert!(out.record.logs.iter().any(|l| l.message == "database endpoints: pg:5432"));
+
+    let again = ctx().run(event(), out.state).unwrap();
+    assert!(!again.report.deliveries.iter().any(|d| d.event == "database.ready"));
+}
+
+#[test]
+fn stored_things_accumulate_across_dispatches() {
+    let mut state = State::default();
+    for thing in ["a", "b", "b", "c"] {
+        state.config.set("thing", thing);
+        state = ctx().run(Event::hook("config-changed"), state).unwrap().state;
+    }
+    assert_eq!(state.stored["stored"], serde_json::json!({"installed": false, "things": ["a", "b", "c"]}));
+}
+
+#[test]
+fn a_failed_dispatch_persists_nothing() {
+    let mut state = installed();
+    state.config.set("thing", "ok");
+    let state = ctx().run(Event::hook("config-changed"), state).unwrap().state;
+    let before = state.stored.clone();
+    let mut bad = state;
+    bad.config.set("thing", 42);
+    let err = ctx().run(Event::hook("config-changed"), bad).unwrap_err();
+    assert_eq!(err.state.stored, before);
 }
 
 #[test]
