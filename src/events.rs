@@ -105,7 +105,7 @@ pub trait Event: Sized + 'static {
 
     /// The event's deferral flag; `None` for events that cannot be deferred.
     #[doc(hidden)]
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         None
     }
 }
@@ -149,7 +149,7 @@ macro_rules! hook_event {
                 Ok($name { deferred: DeferFlag::default() })
             }
 
-            fn defer_flag(&self) -> Option<&DeferFlag> {
+            fn framework_defer_state(&self) -> Option<&DeferFlag> {
                 Some(&self.deferred)
             }
         }
@@ -249,7 +249,7 @@ impl Event for SecretChangedEvent {
         Ok(SecretChangedEvent { secret, label, deferred: DeferFlag::default() })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }
@@ -290,7 +290,7 @@ impl Event for SecretRemoveEvent {
         Ok(SecretRemoveEvent { secret, label, revision: secret_revision(ctx)?, deferred: DeferFlag::default() })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }
@@ -371,7 +371,7 @@ impl<R: RelationEndpoint> Event for RelationCreatedEvent<R> {
         })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }
@@ -401,7 +401,7 @@ impl<R: RelationEndpoint> Event for RelationJoinedEvent<R> {
         })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }
@@ -431,7 +431,7 @@ impl<R: RelationEndpoint> Event for RelationChangedEvent<R> {
         })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }
@@ -463,7 +463,7 @@ impl<R: RelationEndpoint> Event for RelationDepartedEvent<R> {
         })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }
@@ -485,7 +485,7 @@ impl<R: RelationEndpoint> Event for RelationBrokenEvent<R> {
         Ok(RelationBrokenEvent { relation: event_relation(ctx)?, app: remote_app(ctx), deferred: DeferFlag::default() })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }
@@ -516,7 +516,7 @@ impl<S: StorageName> Event for StorageAttachedEvent<S> {
         Ok(StorageAttachedEvent { storage: event_storage(ctx)?, deferred: DeferFlag::default() })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }
@@ -536,7 +536,7 @@ impl<S: StorageName> Event for StorageDetachingEvent<S> {
         Ok(StorageDetachingEvent { storage: event_storage(ctx)?, deferred: DeferFlag::default() })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }
@@ -564,7 +564,7 @@ impl<C: ContainerName> Event for PebbleReadyEvent<C> {
         Ok(PebbleReadyEvent { workload: workload(ctx)?, deferred: DeferFlag::default() })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }
@@ -598,7 +598,7 @@ impl<C: ContainerName> Event for PebbleCustomNoticeEvent<C> {
         })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }
@@ -628,7 +628,7 @@ macro_rules! check_event {
                 Ok($name { workload: workload(ctx)?, check_name, deferred: DeferFlag::default() })
             }
 
-            fn defer_flag(&self) -> Option<&DeferFlag> {
+            fn framework_defer_state(&self) -> Option<&DeferFlag> {
                 Some(&self.deferred)
             }
         }
@@ -697,7 +697,7 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned + 'static> Event for Cust
         Ok(CustomEvent { data, deferred: DeferFlag::default() })
     }
 
-    fn defer_flag(&self) -> Option<&DeferFlag> {
+    fn framework_defer_state(&self) -> Option<&DeferFlag> {
         Some(&self.deferred)
     }
 }

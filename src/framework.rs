@@ -154,9 +154,9 @@ impl<C: CharmBase> Framework<C> {
                 let Some(event) = event.downcast_ref::<E>() else {
                     return Err(format!("internal error: event is not a {}", std::any::type_name::<E>()).into());
                 };
-                event.defer_flag().map(DeferFlag::take);
+                event.framework_defer_state().map(DeferFlag::take);
                 handler.call(charm, event)?;
-                Ok(event.defer_flag().is_some_and(DeferFlag::take))
+                Ok(event.framework_defer_state().is_some_and(DeferFlag::take))
             }),
         });
     }
