@@ -5,9 +5,17 @@ use ops::hello::{FortuneParams, Meta};
 use ops::testing::{Context, Event, State};
 use ops::{ActiveStatus, BlockedStatus, DispatchError, StatusValue, WaitingStatus};
 
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Ping {
+    n: u32,
+}
+
+static PING: ops::EventSource<ops::CustomEvent<Ping>> = ops::EventSource::custom("probe.ping");
+
 /// A charm whose behaviour each test picks through the config option `thing`.
 struct Probe {
     model: ops::Model<Meta>,
+    emitter: ops::Emitter,
 }
 
 impl ops::CharmBase for Probe {
@@ -22,7 +30,19 @@ impl ops::CharmBase for Probe {
         framework.observe(on.collect_unit_status, Self::collect_unit_again);
         framework.observe(on.collect_app_status, Self::collect_app);
         framework.observe(on.fortune_action, Self::leadership_twice);
-        Probe { model: framework.model() }
+        framework.observe(on.start, Self::ping);
+        framework.observe(PING, Self::on_ping);
+        framework.observe(on.start, Self::after_ping);
+        let commit = framework.framework_on();
+        framework.observe(commit.pre_commit, |_: &mut Self, _: &ops::PreCommitEvent| {
+            log::info!("pre-commit");
+            Ok(())
+        });
+        framework.observe(commit.commit, |_: &mut Self, _: &ops::CommitEvent| {
+            log::info!("commit");
+            Ok(())
+        });
+        Probe { model: framework.model(), emitter: framework.emitter() }
     }
 }
 
@@ -73,6 +93,25 @@ impl Probe {
         Ok(())
     }
 
+    fn ping(&mut self, _: &ops::StartEvent) -> ops::HandlerResult {
+        self.emitter.emit(PING, Ping { n: 1 })?;
+        self.emitter.emit(PING, Ping { n: 2 })?;
+        Ok(())
+    }
+
+    fn on_ping(&mut self, event: &ops::CustomEvent<Ping>) -> ops::HandlerResult {
+        log::info!("ping {}", event.n);
+        if self.thing()? == "defer pings" {
+            event.defer();
+        }
+        Ok(())
+    }
+
+    fn after_ping(&mut self, _: &ops::StartEvent) -> ops::HandlerResult {
+        log::info!("after ping");
+        Ok(())
+    }
+
     fn leadership_twice(&mut self, _: &ops::ActionEvent<FortuneParams>) -> ops::HandlerResult {
         let unit = self.model.unit();
         assert_eq!(unit.is_leader()?.is_some(), unit.is_leader()?.is_some());
@@ -96,7 +135,7 @@ fn observers_run_in_registration_order_and_share_one_config_get() {
     let observers: Vec<&str> = out.report.deliveries.iter().map(|d| d.observer.as_str()).collect();
     assert_eq!(observers[..2], ["Probe::first", "Probe::second"]);
     let logs: Vec<&str> = out.record.logs.iter().map(|l| l.message.as_str()).collect();
-    assert_eq!(logs, ["first saw x", "second saw x"]);
+    assert_eq!(logs, ["first saw x", "second saw x", "pre-commit", "commit"]);
     assert_eq!(calls(&out.record, "config-get"), 1);
 }
 
@@ -155,4 +194,28 @@ fn unknown_events_are_not_emitted_but_collect_status_runs() {
     assert!(!out.report.known);
     assert_eq!(out.report.deliveries[0].event, "collect_unit_status");
     assert_eq!(out.record.logs[0].message, "Event no_such_hook not defined for hello.");
+}
+
+fn messages(out: &ops::testing::Output) -> Vec<&str> {
+    out.record.logs.iter().map(|l| l.message.as_str()).collect()
+}
+
+#[test]
+fn custom_events_are_delivered_right_after_the_emitting_handler() {
+    let out = Context::<Probe>::new().run(Event::hook("start"), with_thing("x")).unwrap();
+    assert_eq!(messages(&out), ["ping 1", "ping 2", "after ping", "pre-commit", "commit"]);
+}
+
+#[test]
+fn custom_events_can_be_deferred_and_survive_in_the_queue() {
+    let out = Context::<Probe>::new().run(Event::hook("start"), with_thing("defer pings")).unwrap();
+    let queued: Vec<(&str, &serde_json::Value)> =
+        out.state.deferred.iter().map(|n| (n.event.as_str(), &n.snapshot)).collect();
+    assert_eq!(queued, [("probe.ping", &serde_json::json!({"n": 1})), ("probe.ping", &serde_json::json!({"n": 2}))]);
+
+    let mut state = out.state;
+    state.config.set("thing", "x");
+    let out = Context::<Probe>::new().run(Event::hook("update-status"), state).unwrap();
+    assert_eq!(messages(&out)[..2], ["ping 1", "ping 2"], "replayed first, in order");
+    assert!(out.state.deferred.is_empty());
 }
