@@ -7,7 +7,8 @@
 //! 4. emit the Juju event to its observers in registration order, skipping an observer
 //!    that already has an identical event queued;
 //! 5. collect-status (`collect_app_status` on the leader, then `collect_unit_status`);
-//! 6. `pre_commit`, then `commit`; then save stored state and the queue in one write.
+//! 6. `pre_commit`, then `commit`; then save stored state and the queue in one write
+//!    (skipped when nothing changed).
 //!
 //! Custom events emitted by a handler are delivered right after that handler returns.
 //! Any error or panic stops the dispatch before step 6's write, so nothing of it persists.
@@ -526,7 +527,8 @@ pub fn dispatch<C: CharmBase>(
 fn run<C: CharmBase>(core: Rc<ModelCore>, store: &dyn StateStore) -> Result<DispatchReport, DispatchError> {
     let context = core.context.clone();
     let kind = context.event_kind();
-    let mut framework = Framework::<C>::new(core.clone(), store.load()?);
+    let loaded = store.load()?;
+    let mut framework = Framework::<C>::new(core.clone(), loaded.clone());
     let mut charm = C::new(&mut framework);
     if let Some(error) = framework.load_errors.first() {
         return Err(DispatchError::StoredState(error.clone()));
@@ -558,7 +560,10 @@ fn run<C: CharmBase>(core: Rc<ModelCore>, store: &dyn StateStore) -> Result<Disp
     }
     drop(charm);
     let state = framework.state_to_save()?;
-    store.save(&state)?;
+    // An unchanged document is not written again: no fsync on the common path.
+    if state != loaded {
+        store.save(&state)?;
+    }
     report.deferred = state.deferred;
     Ok(report)
 }

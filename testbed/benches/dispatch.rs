@@ -20,6 +20,7 @@ use juju_ops_testbed::{FakeJuju, State};
 const CHARM: &str = env!("CARGO_BIN_EXE_hello-dispatch");
 const TOOL: &str = env!("CARGO_BIN_EXE_fake-hook-tool");
 const REPLAY: &str = env!("CARGO_BIN_EXE_replay-hook-calls");
+const QUEUE_CHARM: &str = env!("CARGO_BIN_EXE_queue-charm");
 const ROUNDS: usize = 300;
 
 fn main() {
@@ -35,6 +36,7 @@ fn main() {
     timing(&juju, &replay_file);
     memory(&juju, &replay_file);
     sizes();
+    deferred_queue();
 }
 
 fn state() -> State {
@@ -190,4 +192,50 @@ fn sizes() {
         charm as f64 / 1e6
     );
     println!("  baseline replay binary      {:>9} bytes", size(REPLAY));
+}
+
+/// Dispatch cost with N deferred events queued: every one is re-emitted (and deferred again)
+/// before the dispatch's own event, and the queue is written back.
+fn deferred_queue() {
+    println!("\nupdate-status with N deferred events queued (queue-charm, all re-deferred, no hook-tool calls):");
+    let mut base = None;
+    for n in [0usize, 10, 100, 1000] {
+        let config = serde_json::json!({"thing": "hold"});
+        let juju = FakeJuju::new(
+            Path::new(TOOL),
+            &State { config: config.as_object().cloned().unwrap_or_default(), ..State::default() },
+        )
+        .expect("set up the fake Juju");
+        let queue_charm = |hook: &str| {
+            let mut command = juju.command(Path::new(QUEUE_CHARM));
+            command.env("JUJU_DISPATCH_PATH", format!("hooks/{hook}"));
+            command
+        };
+        run_ok(queue_charm("config-changed"), "config-changed");
+        seed_queue(&juju, n);
+        let rounds = if n >= 1000 { 20 } else { 50 };
+        let median = stats((0..rounds).map(|_| timed(queue_charm("update-status"))).collect()).median;
+        let per_event = base.map(|b: Duration| median.saturating_sub(b).as_secs_f64() * 1e6 / n.max(1) as f64);
+        base.get_or_insert(median);
+        match per_event {
+            Some(us) => println!("  N = {n:>4}: median {median:>9.3?}  (+{us:.1} µs per queued event)"),
+            None => println!("  N = {n:>4}: median {median:>9.3?}"),
+        }
+    }
+}
+
+/// Writes a queue of `n` held update-status events; one has the same (empty) snapshot as a
+/// new update-status, so the new event is not queued and the queue stays at `n`.
+fn seed_queue(juju: &FakeJuju, n: usize) {
+    let path = juju.charm_dir().join(".juju-ops-state.json");
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).expect("state file")).expect("state");
+    let notices: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let snapshot = if i == 0 { serde_json::json!({}) } else { serde_json::json!({"secret_label": format!("n{i}")}) };
+            serde_json::json!({"sequence": i + 1, "event": "update_status", "observer": "QueueCharm::on_update_status", "snapshot": snapshot})
+        })
+        .collect();
+    doc["deferred"] = serde_json::Value::Array(notices);
+    doc["next_sequence"] = serde_json::json!(n + 1);
+    std::fs::write(&path, doc.to_string()).expect("seed the queue");
 }

@@ -262,6 +262,15 @@ fn installed_unit() -> FakeJuju {
 }
 
 #[test]
+fn an_unchanged_state_is_not_written_again() {
+    let juju = installed_unit();
+    let modified = std::fs::metadata(state_file(&juju)).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert!(dispatch(&juju, "hooks/config-changed", &[]).status.success());
+    assert_eq!(std::fs::metadata(state_file(&juju)).unwrap().modified().unwrap(), modified);
+}
+
+#[test]
 fn stored_state_persists_between_dispatches_in_a_0600_file() {
     use std::os::unix::fs::PermissionsExt;
     let juju = installed_unit();
@@ -349,6 +358,10 @@ fn a_hook_tool_printing_garbage_leaves_the_state_file_untouched() {
 fn a_kill_in_the_middle_of_the_write_leaves_the_state_file_untouched() {
     let juju = installed_unit();
     let before = std::fs::read(state_file(&juju)).unwrap();
+    // A new value of `thing` is recorded in stored state, so this dispatch writes.
+    let mut state = juju.state();
+    state.config.insert("thing".into(), json!("Changed"));
+    juju.set_state(&state);
     // A FIFO where the temporary file goes: the charm blocks opening it, mid-write.
     let temp = juju.charm_dir().join("..juju-ops-state.json.tmp");
     assert!(Command::new("mkfifo").arg(&temp).status().unwrap().success());
