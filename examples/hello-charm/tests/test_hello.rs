@@ -205,3 +205,14 @@ fn a_lifecycle_chains_state() {
     assert_eq!(state.unit_status, ActiveStatus::new("hello, world").into());
     assert_eq!(state.app_status, ActiveStatus::new("1 unit(s) planned").into());
 }
+
+#[test]
+fn deferred_events_run_before_an_action_too() {
+    let relation = RelationState::new("db", 7, "postgresql");
+    let state = State::default().with_relation(relation.clone());
+    let out = ctx().run(Event::relation("relation-changed", &relation, Some("postgresql/0")), state).unwrap();
+    let out = ctx().run(Event::action(&FortuneParams { fortune: Some("x".into()) }), out.state).unwrap();
+    let first = &out.report.deliveries[0];
+    assert_eq!((first.observer.as_str(), first.reemitted), ("HelloCharm::on_db_relation_changed", true));
+    assert_eq!(out.report.deliveries[1].observer, "HelloCharm::on_fortune_action");
+}

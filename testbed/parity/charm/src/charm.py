@@ -5,8 +5,11 @@ import ops
 logger = logging.getLogger(__name__)
 
 class HelloCharm(ops.CharmBase):
+    _stored = ops.StoredState()
+
     def __init__(self, framework):
         super().__init__(framework)
+        self._stored.set_default(installed=False, things=[])
         framework.observe(self.on.install, self._on_install)
         framework.observe(self.on.config_changed, self._on_config_changed)
         framework.observe(self.on.start, self._on_start)
@@ -18,10 +21,13 @@ class HelloCharm(ops.CharmBase):
         self.unit.status = ops.MaintenanceStatus("Installing application packages")
         self.unit.set_workload_version("3.10")
         self.unit.status = ops.ActiveStatus()
+        self._stored.installed = True
 
     def _on_config_changed(self, event):
         current = self.model.config["thing"]
         logger.info("thing is now \"%s\"", current)
+        if not self._stored.things or self._stored.things[-1] != current:
+            self._stored.things.append(current)
         self.unit.status = ops.ActiveStatus(f"hello, {current}")
 
     def _on_start(self, event):
@@ -41,8 +47,14 @@ class HelloCharm(ops.CharmBase):
         self.unit.status = ops.ActiveStatus(f"hello, {thing}" + (" (db related)" if rel else ""))
 
     def _on_db_changed(self, event):
+        # In Rust the db requirer component reads this and emits its own event.
         remote = event.relation.data[event.relation.app]
-        logger.info("database endpoints: %s", remote.get("endpoints", "(none yet)"))
+        if remote.get("endpoints"):
+            logger.info("database endpoints: %s", remote["endpoints"])
+        if not self._stored.installed:
+            logger.info("not installed yet; deferring db:%d", event.relation.id)
+            event.defer()
+            return
         event.relation.data[self.unit]["greeting"] = self.model.config["thing"]
         if self.unit.is_leader():
             event.relation.data[self.app]["database"] = "hello"
