@@ -13,7 +13,7 @@ use crate::charm::RelationEndpoint;
 use crate::model::{Leader, ModelCore, ModelError, RemoteApp, RemoteUnit};
 
 /// One relation on endpoint `R` (Python's `ops.Relation`).
-pub struct Relation<R: RelationEndpoint> {
+pub struct Relation<R> {
     core: Rc<ModelCore>,
     id: RelationId,
     _endpoint: PhantomData<R>,

@@ -349,9 +349,69 @@ fn param_rust_type(kind: ParamType) -> TokenStream {
     }
 }
 
+/// The Rust type of `param` of `action`: its enum, or the JSON-schema type's.
+fn param_type(action: &str, param: &Param) -> TokenStream {
+    match &param.variants {
+        Some(_) => {
+            let ty = ident(&crate::model::enum_type_name(action, &param.name));
+            quote! { #ty }
+        }
+        None => param_rust_type(param.kind),
+    }
+}
+
+/// A string-enum param as a Rust enum, convertible from and to Juju's JSON.
+fn param_enum(action: &str, param: &Param) -> TokenStream {
+    let Some(values) = &param.variants else { return TokenStream::new() };
+    let ty = ident(&crate::model::enum_type_name(action, &param.name));
+    let variants: Vec<Ident> = values.iter().map(|v| ident(&names::type_name(v))).collect();
+    let docs = values.iter().map(|v| format!(" `{v}`"));
+    let expected = format!("one of: {}", values.join(", "));
+    let doc = format!(" The values of param `{}` of action `{action}`.", param.name);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #ty {
+            #( #[doc = #docs] #variants, )*
+        }
+
+        impl #ty {
+            /// The value as Juju spells it.
+            pub const fn as_str(&self) -> &'static str {
+                match self {
+                    #( #ty::#variants => #values, )*
+                }
+            }
+        }
+
+        impl ::ops::values::FromValue for #ty {
+            const EXPECTED: &'static str = #expected;
+
+            fn from_value(value: &::ops::json::Value) -> ::std::option::Option<Self> {
+                match value.as_str()? {
+                    #( #values => ::std::option::Option::Some(#ty::#variants), )*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+
+        impl ::std::convert::From<#ty> for ::ops::json::Value {
+            fn from(value: #ty) -> Self {
+                ::ops::json::Value::String(::std::string::String::from(value.as_str()))
+            }
+        }
+    }
+}
+
 /// A default for a param, when its YAML default has the param's type.
-fn param_default(param: &Param) -> Option<TokenStream> {
+fn param_default(action: &str, param: &Param) -> Option<TokenStream> {
     let value = param.default.as_ref()?;
+    if let Some(values) = &param.variants {
+        let given = value.as_str().filter(|v| values.iter().any(|x| x == v))?;
+        let ty = ident(&crate::model::enum_type_name(action, &param.name));
+        let variant = ident(&names::type_name(given));
+        return Some(quote! { #ty::#variant });
+    }
     Some(match (param.kind, value) {
         (ParamType::String, Value::String(s)) => quote! { ::std::string::String::from(#s) },
         (ParamType::Integer, Value::Number(n)) => {
@@ -372,8 +432,8 @@ fn action(action: &Action, file: &str) -> TokenStream {
     let key = &action.name;
     let fields = action.params.iter().map(|p| {
         let name = ident(&names::field(&p.name));
-        let ty = param_rust_type(p.kind);
-        let always = p.required || param_default(p).is_some();
+        let ty = param_type(&action.name, p);
+        let always = p.required || param_default(&action.name, p).is_some();
         let ty = if always {
             ty
         } else {
@@ -384,7 +444,7 @@ fn action(action: &Action, file: &str) -> TokenStream {
     });
     let reads = action.params.iter().map(|p| {
         let (field, key) = (ident(&names::field(&p.name)), &p.name);
-        match (p.required, param_default(p)) {
+        match (p.required, param_default(&action.name, p)) {
             (true, _) => quote! { #field: values.require(#key)?, },
             (false, Some(default)) => quote! { #field: values.get_or(#key, || #default)?, },
             (false, None) => quote! { #field: values.get(#key)?, },
@@ -392,13 +452,14 @@ fn action(action: &Action, file: &str) -> TokenStream {
     });
     let writes = action.params.iter().map(|p| {
         let (field, key) = (ident(&names::field(&p.name)), &p.name);
-        if p.required || param_default(p).is_some() {
+        if p.required || param_default(&action.name, p).is_some() {
             quote! { values.set(#key, ::std::clone::Clone::clone(&self.#field)); }
         } else {
             quote! { values.set_opt(#key, ::std::clone::Clone::clone(&self.#field)); }
         }
     });
-    let derive_default = action.params.iter().all(|p| !p.required && param_default(p).is_none());
+    let derive_default = action.params.iter().all(|p| !p.required && param_default(&action.name, p).is_none());
+    let enums = action.params.iter().map(|p| param_enum(&action.name, p));
     let derives = if derive_default {
         quote! { #[derive(Debug, Clone, PartialEq, Default)] }
     } else {
@@ -406,6 +467,8 @@ fn action(action: &Action, file: &str) -> TokenStream {
     };
     let doc = docs(&format!("Parameters of the action `{key}`."), &action.description, &action.fragment, file);
     quote! {
+        #( #enums )*
+
         #doc
         #derives
         pub struct #ty {

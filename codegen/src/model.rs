@@ -113,6 +113,8 @@ pub struct Param {
     pub required: bool,
     pub default: Option<Value>,
     pub fragment: String,
+    /// The values of a string `enum`: generated as a Rust enum.
+    pub variants: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -202,6 +204,9 @@ pub fn parse(inputs: &Inputs) -> Result<Charm, Vec<Diagnostic>> {
         (None, true) => Section::of(meta, &["actions"]),
         (None, false) => None,
     };
+    if inputs.unified {
+        unknown_top_level_keys(root, &mut problems);
+    }
     let charm = Charm {
         file: meta.name.clone(),
         title: text("title"),
@@ -219,6 +224,63 @@ pub fn parse(inputs: &Inputs) -> Result<Charm, Vec<Diagnostic>> {
     };
     collisions(&charm, root, config, actions, &mut problems);
     if problems.0.is_empty() { Ok(charm) } else { Err(problems.0) }
+}
+
+/// The top-level keys charmcraft accepts in charmcraft.yaml (project keys, the metadata
+/// keys it copies into metadata.yaml, and the `config`/`actions` it splits out).
+const CHARMCRAFT_KEYS: &[&str] = &[
+    "type",
+    "name",
+    "title",
+    "summary",
+    "description",
+    "license",
+    "contact",
+    "issues",
+    "source",
+    "website",
+    "links",
+    "base",
+    "build-base",
+    "bases",
+    "platforms",
+    "parts",
+    "charmhub",
+    "charm-libs",
+    "analysis",
+    "extensions",
+    "config",
+    "actions",
+    "assumes",
+    "containers",
+    "devices",
+    "extra-bindings",
+    "peers",
+    "provides",
+    "requires",
+    "resources",
+    "storage",
+    "subordinate",
+    "terms",
+    "charm-user",
+    "min-juju-version",
+    "series",
+    "maintainer",
+    "maintainers",
+    "tags",
+    "docs",
+    "payloads",
+];
+
+/// charmcraft refuses unknown top-level keys; a typo such as `require:` would otherwise
+/// silently drop a whole section.
+fn unknown_top_level_keys(root: Section<'_>, problems: &mut Problems) {
+    let Some(map) = root.value.as_mapping() else { return };
+    for key in map.keys().filter_map(Value::as_str) {
+        if !CHARMCRAFT_KEYS.contains(&key) {
+            problems.push(root.error(&[key], format!("unknown top-level key `{key}` (charmcraft rejects it)")));
+        }
+    }
 }
 
 /// Names that are distinct in YAML but the same in Rust (`log-level` and `log_level`), or
@@ -274,7 +336,19 @@ fn collisions(
         (format!("{}Params", names::type_name(&a.name)), "action", a.name.as_str(), vec!["actions", a.name.as_str()])
     });
     types.extend(action_types);
+    let enum_types = charm.actions.iter().flat_map(|a| {
+        a.params.iter().filter(|p| p.variants.is_some()).map(|p| {
+            let path = vec!["actions", a.name.as_str(), "params", p.name.as_str()];
+            (enum_type_name(&a.name, &p.name), "param enum", p.name.as_str(), path)
+        })
+    });
+    types.extend(enum_types);
     report_clashes(root, types, problems);
+}
+
+/// The Rust enum for a string-enum param: `backup` + `mode` → `BackupMode`.
+pub fn enum_type_name(action: &str, param: &str) -> String {
+    format!("{}{}", names::type_name(action), names::type_name(param))
 }
 
 /// Reports each item whose Rust name an earlier item already took.
@@ -385,8 +459,13 @@ fn bool_field(section: Section<'_>, name: &str, body: &Mapping, key: &str, probl
 
 fn container(section: Section<'_>, name: &str, body: &Mapping, problems: &mut Problems) -> Option<Container> {
     let resource = string_field(body, "resource");
-    if resource.is_some() && body.contains_key("bases") {
-        problems.push(section.error(&[name], format!("container `{name}` has both `resource` and `bases`; give one")));
+    match (resource.is_some(), body.contains_key("bases")) {
+        (true, true) => problems
+            .push(section.error(&[name], format!("container `{name}` has both `resource` and `bases`; give one"))),
+        (false, false) => problems.push(
+            section.error(&[name], format!("container `{name}` needs a `resource` (an oci-image resource) or `bases`")),
+        ),
+        _ => {}
     }
     let mounts = match body.get("mounts") {
         Some(Value::Sequence(items)) => items
@@ -671,6 +750,7 @@ fn param(
             }
         },
     };
+    let variants = string_enum(section, action, name, schema, kind, problems)?;
     Some(Param {
         name: name.to_owned(),
         kind,
@@ -678,7 +758,43 @@ fn param(
         required: required.contains(&name),
         default: schema.get("default").filter(|d| !d.is_null()).cloned(),
         fragment: section.fragment(&[action, "params", name]),
+        variants,
     })
+}
+
+/// A string `enum` with distinct Rust names (`Some(None)` when the param has no enum).
+fn string_enum(
+    section: Section<'_>,
+    action: &str,
+    name: &str,
+    schema: &Value,
+    kind: ParamType,
+    problems: &mut Problems,
+) -> Option<Option<Vec<String>>> {
+    let Some(values) = schema.get("enum") else { return Some(None) };
+    let path = [action, "params", name, "enum"];
+    let strings: Option<Vec<String>> =
+        values.as_sequence().and_then(|v| v.iter().map(|s| s.as_str().map(str::to_owned)).collect());
+    let Some(strings) = strings.filter(|s| !s.is_empty() && kind == ParamType::String) else {
+        problems.push(section.error(
+            &path,
+            format!("`enum` of param `{name}` of action `{action}` must be a non-empty list of strings"),
+        ));
+        return None;
+    };
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for value in &strings {
+        let rust = names::type_name(value);
+        if let Some((_, other)) = seen.iter().find(|(r, _)| *r == rust) {
+            problems.push(section.error(
+                &path,
+                format!("`enum` values {other:?} and {value:?} of param `{name}` both become `{rust}` in Rust"),
+            ));
+            return None;
+        }
+        seen.push((rust, value));
+    }
+    Some(Some(strings))
 }
 
 #[cfg(test)]

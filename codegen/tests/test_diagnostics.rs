@@ -182,3 +182,40 @@ fn no_metadata_at_all() {
 fn missing_name() {
     assert_eq!(charmcraft("noname", "summary: x\n"), ["charmcraft.yaml:1:1: the charm needs a `name`"]);
 }
+
+#[test]
+fn container_without_resource_or_bases() {
+    let lines = charmcraft("no-resource", "name: x\ncontainers:\n  web: {}\n");
+    assert_eq!(lines, ["charmcraft.yaml:3:8: container `web` needs a `resource` (an oci-image resource) or `bases`"]);
+}
+
+#[test]
+fn unknown_top_level_key_in_charmcraft_yaml() {
+    let lines = charmcraft("unknown-key", "name: x\nrequire:\n  db:\n    interface: pg\n");
+    assert_eq!(lines, ["charmcraft.yaml:2:1: unknown top-level key `require` (charmcraft rejects it)"]);
+}
+
+#[test]
+fn unknown_keys_in_metadata_yaml_are_accepted_as_ops_accepts_them() {
+    let dir = std::env::temp_dir().join(format!("juju-ops-build-{}-meta-extra", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("metadata.yaml"), "name: x\ndocs: https://example.com\nfuture-key: 1\n").unwrap();
+    let result = juju_ops_build::generate_source(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(result.is_ok());
+}
+
+#[test]
+fn enum_params_must_be_strings_with_distinct_rust_names() {
+    let lines = charmcraft(
+        "enum",
+        "name: x\nactions:\n  a:\n    params:\n      n:\n        type: integer\n        enum: [1, 2]\n      m:\n        enum: [fast-mode, fast_mode]\n",
+    );
+    assert_eq!(
+        lines,
+        [
+            "charmcraft.yaml:7:15: `enum` of param `n` of action `a` must be a non-empty list of strings",
+            "charmcraft.yaml:9:15: `enum` values \"fast-mode\" and \"fast_mode\" of param `m` both become `FastMode` in Rust",
+        ]
+    );
+}

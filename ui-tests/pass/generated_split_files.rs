@@ -3,7 +3,7 @@ mod charm {
     include!("../../codegen/tests/golden/split-files.rs");
 }
 
-use charm::{BackupParams, Cluster, Config, Data, Database, Meta, MetricsEndpoint, Scratch, Web};
+use charm::{BackupMode, BackupParams, Cluster, Config, Data, Database, Meta, MetricsEndpoint, Scratch, Web};
 
 fn uses(model: &ops::Model<Meta>) -> Result<(), ops::ModelError> {
     let config: &Config = model.config()?;
@@ -21,8 +21,11 @@ fn uses(model: &ops::Model<Meta>) -> Result<(), ops::ModelError> {
 
 fn params(p: &BackupParams) {
     let _: (&String, bool, i64) = (&p.target, p.compress, p.retries);
-    let _: (&Option<Vec<ops::json::Value>>, &Option<ops::json::Map<String, ops::json::Value>>, &Option<String>) =
+    let _: (&Option<Vec<ops::json::Value>>, &Option<ops::json::Map<String, ops::json::Value>>, &Option<BackupMode>) =
         (&p.tables, &p.options, &p.mode);
+    if p.mode == Some(BackupMode::Incremental) {
+        let _: &str = BackupMode::Incremental.as_str();
+    }
 }
 
 fn events(on: &charm::Events) {
@@ -35,7 +38,14 @@ fn events(on: &charm::Events) {
 }
 
 fn main() {
+    use ops::ActionParams;
     let _ = (uses, params, events);
+    let values = ops::testing::params(r#"{"target": "/backup", "mode": "incremental"}"#).unwrap();
+    let parsed = BackupParams::from_values(&values).unwrap();
+    assert_eq!((parsed.mode, parsed.compress, parsed.retries), (Some(BackupMode::Incremental), true, 3));
+    let wrong = ops::testing::params(r#"{"target": "/backup", "mode": "partial"}"#).unwrap();
+    let error = BackupParams::from_values(&wrong).unwrap_err().to_string();
+    assert_eq!(error, "action parameter `mode`: expected one of: full, incremental, got \"partial\"");
     assert_eq!(charm::METADATA.storage[0].multiple, (0, None));
     assert_eq!(charm::METADATA.relations.len(), 4);
 }

@@ -390,6 +390,38 @@ impl ::ops::StorageName for Scratch {
     type Charm = Meta;
     const NAME: &'static str = "scratch";
 }
+/// The values of param `mode` of action `backup`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BackupMode {
+    /// `full`
+    Full,
+    /// `incremental`
+    Incremental,
+}
+impl BackupMode {
+    /// The value as Juju spells it.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            BackupMode::Full => "full",
+            BackupMode::Incremental => "incremental",
+        }
+    }
+}
+impl ::ops::values::FromValue for BackupMode {
+    const EXPECTED: &'static str = "one of: full, incremental";
+    fn from_value(value: &::ops::json::Value) -> ::std::option::Option<Self> {
+        match value.as_str()? {
+            "full" => ::std::option::Option::Some(BackupMode::Full),
+            "incremental" => ::std::option::Option::Some(BackupMode::Incremental),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::convert::From<BackupMode> for ::ops::json::Value {
+    fn from(value: BackupMode) -> Self {
+        ::ops::json::Value::String(::std::string::String::from(value.as_str()))
+    }
+}
 /// Parameters of the action `backup`.
 ///
 /// Back up the database.
@@ -491,7 +523,7 @@ pub struct BackupParams {
     ///   enum: [full, incremental]
     /// ```
     /// </details>
-    pub mode: ::std::option::Option<::std::string::String>,
+    pub mode: ::std::option::Option<BackupMode>,
 }
 impl ::ops::ActionParams for BackupParams {
     const ACTION: &'static str = "backup";

@@ -1,0 +1,8 @@
+// The fortune action declares `fortune`, not `fortunes`.
+use ops::hello::FortuneParams;
+
+fn fortune(event: &ops::ActionEvent<FortuneParams>) -> Option<String> {
+    event.params.fortunes.clone()
+}
+
+fn main() {}
