@@ -20,10 +20,10 @@
 //! #         Ok(())
 //! #     }
 //! # }
-//! use ops::testing::{Context, Event, State};
+//! use ops::testing::{Context, State};
 //!
 //! let ctx = Context::<HelloCharm>::new();
-//! let out = ctx.run(Event::hook("install"), State::default()).unwrap();
+//! let out = ctx.run(ctx.on().install, State::default()).unwrap();
 //! assert_eq!(out.state.unit_status, ops::MaintenanceStatus::new("installing").into());
 //! assert_eq!(out.record.calls[0].to_string(), "status-set --application=False maintenance -- installing");
 //! ```
@@ -39,8 +39,9 @@ pub use memory::{LogLine, MemoryBackend, Record};
 pub use state::{ActionRun, RelationState, State, StorageState};
 
 use crate::backend::Backend;
-use crate::charm::{ActionParams, CharmBase, CharmMeta};
+use crate::charm::{ActionParams, CharmBase, CharmMeta, ContainerName, RelationEndpoint};
 use crate::context::JujuContext;
+use crate::events::{EventSource, PebbleReadyEvent};
 use crate::framework::{DispatchError, DispatchReport, dispatch};
 use crate::state_store::{Controller, StateData, StateStore, StoreError};
 use crate::values::{ValueSource, Values};
@@ -75,9 +76,25 @@ impl Event {
         }
     }
 
-    /// A relation hook (`relation-changed`, ...) on `relation`, from `remote_unit` if given.
-    pub fn relation(hook: &str, relation: &RelationState, remote_unit: Option<&str>) -> Self {
-        let mut event = Self::hook(&format!("{}-{hook}", relation.endpoint));
+    /// A relation event from the charm's generated sources, on `relation`, from
+    /// `remote_unit` if given: `Event::relation(ctx.on().db_relation_changed, &rel, Some("pg/0"))`.
+    ///
+    /// The source must be an event of the relation's endpoint; the relation's endpoint
+    /// is set from the source.
+    pub fn relation<E: RelationHookEvent>(
+        source: EventSource<E>,
+        relation: &RelationState,
+        remote_unit: Option<&str>,
+    ) -> Self {
+        let endpoint = E::Endpoint::NAME;
+        let hook = source.kind().strip_prefix(&endpoint.replace('-', "_")).unwrap_or(source.kind());
+        let relation = RelationState { endpoint: endpoint.to_owned(), ..relation.clone() };
+        Self::relation_raw(hook.trim_start_matches('_'), &relation, remote_unit)
+    }
+
+    /// A relation hook by name (`relation-changed`, ...) on `relation`, from `remote_unit` if given.
+    pub fn relation_raw(hook: &str, relation: &RelationState, remote_unit: Option<&str>) -> Self {
+        let mut event = Self::hook(&format!("{}-{}", relation.endpoint, hook.replace('_', "-")));
         event.vars.extend([
             ("JUJU_RELATION".into(), relation.endpoint.clone()),
             ("JUJU_RELATION_ID".into(), format!("{}:{}", relation.endpoint, relation.id)),
@@ -89,10 +106,11 @@ impl Event {
         event
     }
 
-    /// `<container>-pebble-ready`.
-    pub fn pebble_ready(container: &str) -> Self {
-        let mut event = Self::hook(&format!("{container}-pebble-ready"));
-        event.vars.push(("JUJU_WORKLOAD_NAME".into(), container.to_owned()));
+    /// `<container>-pebble-ready`, from the charm's generated sources:
+    /// `Event::pebble_ready(ctx.on().pause_pebble_ready)`.
+    pub fn pebble_ready<C: ContainerName>(_source: EventSource<PebbleReadyEvent<C>>) -> Self {
+        let mut event = Self::hook(&format!("{}-pebble-ready", C::NAME));
+        event.vars.push(("JUJU_WORKLOAD_NAME".into(), C::NAME.to_owned()));
         event
     }
 
@@ -108,6 +126,58 @@ impl Event {
         JujuContext::from_vars([("JUJU_DISPATCH_PATH", self.dispatch_path.as_str())]).event_kind()
     }
 }
+
+/// Hook events that need nothing but their name: pass their source straight to
+/// [`Context::run`] (`ctx.run(ctx.on().config_changed, state)`).
+pub trait PlainHookEvent: crate::Event {}
+
+macro_rules! plain_hook_events {
+    ($($event:ident),* $(,)?) => {
+        $(impl PlainHookEvent for crate::events::$event {})*
+    };
+}
+
+plain_hook_events!(
+    InstallEvent,
+    StartEvent,
+    StopEvent,
+    RemoveEvent,
+    ConfigChangedEvent,
+    UpdateStatusEvent,
+    UpgradeCharmEvent,
+    LeaderElectedEvent,
+    LeaderSettingsChangedEvent,
+    PreSeriesUpgradeEvent,
+    PostSeriesUpgradeEvent,
+);
+
+impl<E: PlainHookEvent> From<EventSource<E>> for Event {
+    fn from(source: EventSource<E>) -> Event {
+        Event::hook(source.kind())
+    }
+}
+
+/// The relation events, for [`Event::relation`].
+pub trait RelationHookEvent: crate::Event {
+    /// The endpoint the event belongs to.
+    type Endpoint: RelationEndpoint;
+}
+
+macro_rules! relation_hook_events {
+    ($($event:ident),* $(,)?) => {
+        $(impl<R: RelationEndpoint> RelationHookEvent for crate::events::$event<R> {
+            type Endpoint = R;
+        })*
+    };
+}
+
+relation_hook_events!(
+    RelationCreatedEvent,
+    RelationJoinedEvent,
+    RelationChangedEvent,
+    RelationDepartedEvent,
+    RelationBrokenEvent,
+);
 
 /// The result of a run that completed.
 #[derive(Debug, Clone)]
@@ -153,11 +223,17 @@ impl<C: CharmBase> Context<C> {
         Context { _charm: PhantomData }
     }
 
+    /// The charm's event sources, for building events: `ctx.on().config_changed`.
+    pub fn on(&self) -> &'static <C::Meta as CharmMeta>::Events {
+        C::Meta::events()
+    }
+
     /// Dispatches `event` with the unit in `state`.
     ///
     /// On success the output state carries what the charm stored and deferred; on failure
     /// they are as they were in `state`, as Juju would leave them.
-    pub fn run(&self, event: Event, mut state: State) -> Result<Output, Box<RunError>> {
+    pub fn run(&self, event: impl Into<Event>, mut state: State) -> Result<Output, Box<RunError>> {
+        let event = event.into();
         if state.unit_name.is_empty() {
             state.unit_name = format!("{}/0", C::Meta::metadata().name);
         }

@@ -19,12 +19,13 @@ fn main() {
         state.juju_version, state.model_name, config.thing
     );
 
-    let events = [
-        Event::hook("install"),
-        Event::hook("config-changed"),
-        Event::hook("start"),
+    let on = ctx.on();
+    let events: [Event; 5] = [
+        on.install.into(),
+        on.config_changed.into(),
+        on.start.into(),
         Event::action(&FortuneParams { fortune: None }),
-        Event::hook("update-status"),
+        on.update_status.into(),
     ];
     for event in events {
         let title = event.kind();

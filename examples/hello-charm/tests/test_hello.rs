@@ -23,7 +23,7 @@ fn calls(out: &ops::testing::Output) -> Vec<String> {
 
 #[test]
 fn install_goes_through_maintenance_to_active() {
-    let out = ctx().run(Event::hook("install"), State::default()).unwrap();
+    let out = ctx().run(ctx().on().install, State::default()).unwrap();
     assert_eq!(out.state.unit_status, StatusValue::from(ActiveStatus::default()));
     assert_eq!(
         out.record.unit_status_history,
@@ -36,7 +36,7 @@ fn install_goes_through_maintenance_to_active() {
 #[test]
 fn config_changed_reads_typed_config_once() {
     let state = State::default().with_config(&Config { thing: "Rust".into() });
-    let out = ctx().run(Event::hook("config-changed"), state).unwrap();
+    let out = ctx().run(ctx().on().config_changed, state).unwrap();
     assert_eq!(out.state.unit_status, ActiveStatus::new("hello, Rust").into());
     let config_gets = calls(&out).iter().filter(|c| c.starts_with("config-get")).count();
     assert_eq!(config_gets, 1);
@@ -44,7 +44,7 @@ fn config_changed_reads_typed_config_once() {
 
 #[test]
 fn config_defaults_apply_when_juju_reports_nothing() {
-    let out = ctx().run(Event::hook("config-changed"), State::default()).unwrap();
+    let out = ctx().run(ctx().on().config_changed, State::default()).unwrap();
     assert_eq!(out.state.unit_status, ActiveStatus::new("hello, world").into());
 }
 
@@ -52,7 +52,7 @@ fn config_defaults_apply_when_juju_reports_nothing() {
 fn wrong_config_type_from_juju_fails_the_hook_with_a_clear_error() {
     let mut state = State::default();
     state.config.set("thing", 42);
-    let err = ctx().run(Event::hook("config-changed"), state).unwrap_err();
+    let err = ctx().run(ctx().on().config_changed, state).unwrap_err();
     assert_eq!(
         err.error.to_string(),
         "handler HelloCharm::on_config_changed failed on the config_changed event: \
@@ -82,10 +82,10 @@ fn fortune_action_without_params_tells_one_of_its_own() {
 fn start_sets_app_status_only_as_leader() {
     let mut state = State::default().with_leader(true);
     state.planned_units = 3;
-    let out = ctx().run(Event::hook("start"), state).unwrap();
+    let out = ctx().run(ctx().on().start, state).unwrap();
     assert_eq!(out.state.app_status, ActiveStatus::new("3 unit(s) planned").into());
 
-    let out = ctx().run(Event::hook("start"), State::default()).unwrap();
+    let out = ctx().run(ctx().on().start, State::default()).unwrap();
     assert_eq!(out.state.app_status, StatusValue::default());
     assert!(!calls(&out).iter().any(|c| c.starts_with("status-set --application=True")));
 }
@@ -95,7 +95,8 @@ fn db_relation_changed_reads_remote_and_writes_local_data() {
     let mut relation = RelationState::new("db", 7, "postgresql");
     relation.remote_app_data.insert("endpoints".into(), "pg:5432".into());
     let state = installed().with_leader(true).with_relation(relation.clone());
-    let out = ctx().run(Event::relation("relation-changed", &relation, Some("postgresql/0")), state).unwrap();
+    let out =
+        ctx().run(Event::relation(ctx().on().db_relation_changed, &relation, Some("postgresql/0")), state).unwrap();
     let after = out.state.relation(7).unwrap();
     assert_eq!(after.local_unit_data.get("greeting").map(String::as_str), Some("world"));
     assert_eq!(after.local_app_data.get("database").map(String::as_str), Some("hello"));
@@ -106,7 +107,8 @@ fn db_relation_changed_reads_remote_and_writes_local_data() {
 fn db_relation_changed_as_follower_leaves_app_data_alone() {
     let relation = RelationState::new("db", 7, "postgresql");
     let state = installed().with_relation(relation.clone());
-    let out = ctx().run(Event::relation("relation-changed", &relation, Some("postgresql/0")), state).unwrap();
+    let out =
+        ctx().run(Event::relation(ctx().on().db_relation_changed, &relation, Some("postgresql/0")), state).unwrap();
     assert!(out.state.relation(7).unwrap().local_app_data.is_empty());
 }
 
@@ -114,7 +116,7 @@ fn db_relation_changed_as_follower_leaves_app_data_alone() {
 fn db_relation_changed_before_install_is_deferred_until_after_it() {
     let mut relation = RelationState::new("db", 7, "postgresql");
     relation.remote_app_data.insert("endpoints".into(), "pg:5432".into());
-    let event = || Event::relation("relation-changed", &relation, Some("postgresql/0"));
+    let event = || Event::relation(ctx().on().db_relation_changed, &relation, Some("postgresql/0"));
     let state = State::default().with_leader(true).with_relation(relation.clone());
 
     let out = ctx().run(event(), state).unwrap();
@@ -127,12 +129,12 @@ fn db_relation_changed_before_install_is_deferred_until_after_it() {
     assert_eq!(out.state.deferred.len(), 1);
 
     // Deferred events run before the new event, so during install it is still not installed.
-    let out = ctx().run(Event::hook("install"), out.state).unwrap();
+    let out = ctx().run(ctx().on().install, out.state).unwrap();
     let first = &out.report.deliveries[0];
     assert!(first.reemitted && first.deferred, "{first:?}");
     assert_eq!(out.state.deferred.len(), 1, "re-deferred, in its place");
 
-    let out = ctx().run(Event::hook("update-status"), out.state).unwrap();
+    let out = ctx().run(ctx().on().update_status, out.state).unwrap();
     assert!(out.report.deliveries[0].reemitted && !out.report.deliveries[0].deferred);
     assert!(out.state.deferred.is_empty());
     assert_eq!(out.state.relation(7).unwrap().local_unit_data.get("greeting").map(String::as_str), Some("world"));
@@ -142,7 +144,7 @@ fn db_relation_changed_before_install_is_deferred_until_after_it() {
 fn the_database_component_emits_its_event_once_per_new_endpoints() {
     let mut relation = RelationState::new("db", 7, "postgresql");
     relation.remote_app_data.insert("endpoints".into(), "pg:5432".into());
-    let event = || Event::relation("relation-changed", &relation, Some("postgresql/0"));
+    let event = || Event::relation(ctx().on().db_relation_changed, &relation, Some("postgresql/0"));
     let out = ctx().run(event(), installed().with_relation(relation.clone())).unwrap();
     let ready: Vec<&str> =
         out.report.deliveries.iter().filter(|d| d.event == "database.ready").map(|d| d.observer.as_str()).collect();
@@ -159,7 +161,7 @@ fn stored_things_accumulate_across_dispatches() {
     let mut state = State::default();
     for thing in ["a", "b", "b", "c"] {
         state.config.set("thing", thing);
-        state = ctx().run(Event::hook("config-changed"), state).unwrap().state;
+        state = ctx().run(ctx().on().config_changed, state).unwrap().state;
     }
     assert_eq!(state.stored["stored"], serde_json::json!({"installed": false, "things": ["a", "b", "c"]}));
 }
@@ -168,24 +170,24 @@ fn stored_things_accumulate_across_dispatches() {
 fn a_failed_dispatch_persists_nothing() {
     let mut state = installed();
     state.config.set("thing", "ok");
-    let state = ctx().run(Event::hook("config-changed"), state).unwrap().state;
+    let state = ctx().run(ctx().on().config_changed, state).unwrap().state;
     let before = state.stored.clone();
     let mut bad = state;
     bad.config.set("thing", 42);
-    let err = ctx().run(Event::hook("config-changed"), bad).unwrap_err();
+    let err = ctx().run(ctx().on().config_changed, bad).unwrap_err();
     assert_eq!(err.state.stored, before);
 }
 
 #[test]
 fn update_status_notices_the_db_relation() {
     let state = State::default().with_relation(RelationState::new("db", 1, "pg"));
-    let out = ctx().run(Event::hook("update-status"), state).unwrap();
+    let out = ctx().run(ctx().on().update_status, state).unwrap();
     assert_eq!(out.state.unit_status, ActiveStatus::new("hello, world (db related)").into());
 }
 
 #[test]
 fn pebble_ready_gets_its_container() {
-    let out = ctx().run(Event::pebble_ready("pause"), State::default()).unwrap();
+    let out = ctx().run(Event::pebble_ready(ctx().on().pause_pebble_ready), State::default()).unwrap();
     assert_eq!(out.record.logs[0].message, "Pebble is ready in pause");
 }
 
@@ -199,8 +201,10 @@ fn unknown_event_is_not_emitted_and_succeeds() {
 #[test]
 fn a_lifecycle_chains_state() {
     let mut state = State::default().with_leader(true);
-    for hook in ["install", "config-changed", "start", "update-status"] {
-        state = ctx().run(Event::hook(hook), state).unwrap().state;
+    let on = ctx().on();
+    let events: [Event; 4] = [on.install.into(), on.config_changed.into(), on.start.into(), on.update_status.into()];
+    for event in events {
+        state = ctx().run(event, state).unwrap().state;
     }
     assert_eq!(state.unit_status, ActiveStatus::new("hello, world").into());
     assert_eq!(state.app_status, ActiveStatus::new("1 unit(s) planned").into());
@@ -210,7 +214,8 @@ fn a_lifecycle_chains_state() {
 fn deferred_events_run_before_an_action_too() {
     let relation = RelationState::new("db", 7, "postgresql");
     let state = State::default().with_relation(relation.clone());
-    let out = ctx().run(Event::relation("relation-changed", &relation, Some("postgresql/0")), state).unwrap();
+    let out =
+        ctx().run(Event::relation(ctx().on().db_relation_changed, &relation, Some("postgresql/0")), state).unwrap();
     let out = ctx().run(Event::action(&FortuneParams { fortune: Some("x".into()) }), out.state).unwrap();
     let first = &out.report.deliveries[0];
     assert_eq!((first.observer.as_str(), first.reemitted), ("HelloCharm::on_db_relation_changed", true));
