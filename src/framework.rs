@@ -247,6 +247,7 @@ impl<C: CharmBase> Framework<C> {
         emission: Emission<'_>,
         report: &mut DispatchReport,
     ) -> Result<(), DispatchError> {
+        report.emitted.push(Emitted { event: emission.kind.to_owned(), data: emission.payload.cloned() });
         let indices: Vec<usize> =
             (0..self.observers.len()).filter(|&i| self.observers[i].kind == emission.kind).collect();
         let Some(&first) = indices.first() else { return Ok(()) };
@@ -460,6 +461,17 @@ pub struct Delivery {
     pub deferred: bool,
 }
 
+/// An event the framework emitted (observed or not): the Juju event, custom events,
+/// collect-status and the commit events, in order. Re-emitted deferred events are in
+/// [`DispatchReport::deliveries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Emitted {
+    /// The event's name.
+    pub event: String,
+    /// A custom event's data.
+    pub data: Option<Value>,
+}
+
 /// What one dispatch did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DispatchReport {
@@ -470,6 +482,8 @@ pub struct DispatchReport {
     /// The observers called, in order: re-emitted deferred events first, then the event,
     /// its custom events, collect-status, and the commit events.
     pub deliveries: Vec<Delivery>,
+    /// The events emitted, observed or not, in order.
+    pub emitted: Vec<Emitted>,
     /// The deferred-event queue after the dispatch.
     pub deferred: Vec<Notice>,
 }

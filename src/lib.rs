@@ -90,7 +90,9 @@ pub use events::{
     RemoveEvent, SecretChangedEvent, SecretExpiredEvent, SecretRemoveEvent, SecretRotateEvent, StartEvent, StopEvent,
     StorageAttachedEvent, StorageDetachingEvent, UpdateStatusEvent, UpgradeCharmEvent,
 };
-pub use framework::{DispatchError, DispatchReport, Emitter, Framework, FrameworkEvents, Handler, HandlerResult};
+pub use framework::{
+    DispatchError, DispatchReport, Emitted, Emitter, Framework, FrameworkEvents, Handler, HandlerResult,
+};
 pub use model::{App, Leader, Model, ModelError, Port, Protocol, RemoteApp, RemoteUnit, Unit};
 pub use relation::{LocalDatabag, Relation, RemoteDatabag};
 pub use secret::SecretId;

@@ -204,6 +204,18 @@ fn messages(out: &ops::testing::Output) -> Vec<&str> {
 fn custom_events_are_delivered_right_after_the_emitting_handler() {
     let out = Context::<Probe>::new().run(Event::hook("start"), with_thing("x")).unwrap();
     assert_eq!(messages(&out), ["ping 1", "ping 2", "after ping", "pre-commit", "commit"]);
+    let emitted: Vec<(&str, Option<&serde_json::Value>)> =
+        out.report.emitted.iter().map(|e| (e.event.as_str(), e.data.as_ref())).collect();
+    let (one, two) = (serde_json::json!({"n": 1}), serde_json::json!({"n": 2}));
+    let expected = [
+        ("start", None),
+        ("probe.ping", Some(&one)),
+        ("probe.ping", Some(&two)),
+        ("collect_unit_status", None),
+        ("pre_commit", None),
+        ("commit", None),
+    ];
+    assert_eq!(emitted, expected);
 }
 
 #[test]
