@@ -68,6 +68,7 @@ pub mod framework;
 pub mod log;
 pub mod meta;
 pub mod model;
+pub mod pebble;
 pub mod relation;
 pub mod secret;
 pub mod state_store;

@@ -10,6 +10,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod fake_pebble;
 pub mod flags;
 pub mod queue_charm;
 pub mod state;

@@ -1,0 +1,86 @@
+//! A blocking client for Pebble, the workload manager in each Kubernetes container.
+//!
+//! Each workload container runs Pebble, reachable from the charm at
+//! `/charm/containers/<name>/pebble.socket`. This client speaks its HTTP API (python-ops-facts.md
+//! §5, pebble-api.md): system info, layers and the plan, services with change waiting.
+//! Every call returns a `Result`: a typed container handle says which container, never
+//! that Pebble is up.
+
+mod client;
+mod layer;
+mod transport;
+
+use std::path::{Path, PathBuf};
+
+pub use client::{Change, Client, ServiceInfo, ServiceStatus, SystemInfo, Task};
+pub use layer::{Check, ExecCheck, HttpCheck, Layer, LogTarget, Plan, Service, Startup, TcpCheck, YamlError};
+
+/// An error talking to Pebble.
+#[derive(Debug, thiserror::Error)]
+pub enum PebbleError {
+    /// The socket is missing or refuses connections: Pebble is not (yet) up.
+    #[error("could not connect to Pebble at {socket}: {reason}")]
+    Connection {
+        /// The socket.
+        socket: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// Pebble answered with an error.
+    #[error("Pebble API error {code} {status}: {message}")]
+    Api {
+        /// The HTTP status code.
+        code: u16,
+        /// The HTTP status text.
+        status: String,
+        /// Pebble's error kind, if it gave one (`not-found`, `permission-denied`...).
+        kind: String,
+        /// Pebble's message.
+        message: String,
+    },
+    /// A change (starting services, ...) finished with an error.
+    #[error("Pebble change {change_id} failed: {err}{}", logs_suffix(.logs))]
+    Change {
+        /// The change's id.
+        change_id: String,
+        /// The change's error.
+        err: String,
+        /// The log lines of its tasks.
+        logs: Vec<String>,
+    },
+    /// Waiting (for a change) took longer than allowed.
+    #[error("timed out waiting for {what}")]
+    Timeout {
+        /// What was waited for.
+        what: String,
+    },
+    /// Pebble answered something this client cannot read.
+    #[error("unexpected answer from Pebble: {0}")]
+    Protocol(String),
+    /// A layer or plan could not be written or read as YAML.
+    #[error(transparent)]
+    Yaml(#[from] YamlError),
+}
+
+fn logs_suffix(logs: &[String]) -> String {
+    if logs.is_empty() { String::new() } else { format!("\n----- Logs -----\n{}", logs.join("\n")) }
+}
+
+impl PebbleError {
+    fn connection(socket: &Path, error: &std::io::Error) -> Self {
+        let reason = match error.kind() {
+            std::io::ErrorKind::NotFound => "socket not found".to_owned(),
+            _ => error.to_string(),
+        };
+        PebbleError::Connection { socket: socket.to_owned(), reason }
+    }
+
+    fn io(socket: &Path, error: std::io::Error) -> Self {
+        match error.kind() {
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
+                PebbleError::Timeout { what: format!("Pebble at {}", socket.display()) }
+            }
+            _ => PebbleError::Connection { socket: socket.to_owned(), reason: error.to_string() },
+        }
+    }
+}

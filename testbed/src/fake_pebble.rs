@@ -1,0 +1,316 @@
+//! A fake Pebble: a real HTTP/1.1 server on a Unix socket in a temporary directory, so
+//! the client is tested on the wire. It keeps layers and service states, answers in
+//! Pebble's JSON envelopes (sync, async with a change id, error), sends large bodies
+//! chunked, and records every request.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+use serde_json::{Map, Value, json};
+
+/// One request the fake received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// `GET`, `POST`.
+    pub method: String,
+    /// The path with its query.
+    pub path: String,
+    /// The body, as text.
+    pub body: String,
+}
+
+/// What the fake Pebble knows.
+#[derive(Debug, Default)]
+pub struct World {
+    /// Layers by label, in order, as JSON objects.
+    pub layers: Vec<(String, Map<String, Value>)>,
+    /// Services that are running.
+    pub running: BTreeSet<String>,
+    /// Every request, in order.
+    pub requests: Vec<Recorded>,
+    /// Changes by id.
+    pub changes: BTreeMap<String, Value>,
+    /// How many `/wait` calls answer 504 (not ready yet) before the change.
+    pub wait_timeouts: u32,
+    /// Responses longer than this are sent chunked.
+    pub chunk_above: usize,
+    /// Answer everything as `text/plain`, as a proxy in the way would.
+    pub not_json: bool,
+}
+
+impl World {
+    /// The plan: services from every layer, later ones replacing or merging into earlier.
+    pub fn plan(&self) -> Map<String, Value> {
+        let mut services = Map::new();
+        for (_, layer) in &self.layers {
+            for (name, service) in layer.get("services").and_then(Value::as_object).into_iter().flatten() {
+                let replace = service.get("override").and_then(Value::as_str) != Some("merge");
+                match (services.get_mut(name), replace) {
+                    (Some(Value::Object(existing)), false) => {
+                        existing.extend(service.as_object().cloned().unwrap_or_default());
+                    }
+                    _ => {
+                        services.insert(name.clone(), service.clone());
+                    }
+                }
+            }
+        }
+        let mut plan = Map::new();
+        if !services.is_empty() {
+            plan.insert("services".into(), Value::Object(services));
+        }
+        plan
+    }
+}
+
+/// A running fake Pebble; stops when dropped.
+pub struct FakePebble {
+    _dir: tempfile::TempDir,
+    socket: PathBuf,
+    world: Arc<Mutex<World>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakePebble {
+    /// Starts a fake Pebble on a new socket.
+    pub fn start() -> std::io::Result<FakePebble> {
+        let dir = tempfile::tempdir()?;
+        let socket = dir.path().join("pebble.socket");
+        let listener = UnixListener::bind(&socket)?;
+        let world = Arc::new(Mutex::new(World { chunk_above: 512, ..World::default() }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (world, stop) = (world.clone(), stop.clone());
+            std::thread::spawn(move || serve(listener, world, stop))
+        };
+        Ok(FakePebble { _dir: dir, socket, world, stop, thread: Some(thread) })
+    }
+
+    /// The socket path.
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// The fake's state, to set up or inspect.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for FakePebble {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = UnixStream::connect(&self.socket);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn serve(listener: UnixListener, world: Arc<Mutex<World>>, stop: Arc<AtomicBool>) {
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        if let Ok(stream) = stream {
+            let _ = handle(stream, &world);
+        }
+    }
+}
+
+fn handle(mut stream: UnixStream, world: &Mutex<World>) -> std::io::Result<()> {
+    let Some((method, path, body)) = read_request(&mut stream)? else { return Ok(()) };
+    let mut world = world.lock().unwrap_or_else(|e| e.into_inner());
+    world.requests.push(Recorded { method: method.clone(), path: path.clone(), body: body.clone() });
+    let (status, content_type, text) = route(&mut world, &method, &path, &body);
+    let content_type = if world.not_json { "text/plain" } else { content_type };
+    let chunked = text.len() > world.chunk_above;
+    drop(world);
+    write_response(&mut stream, status, content_type, &text, chunked)
+}
+
+fn read_request(stream: &mut UnixStream) -> std::io::Result<Option<(String, String, String)>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut request = httparse::Request::new(&mut headers);
+        let Ok(httparse::Status::Complete(head)) = request.parse(&buf) else { continue };
+        let length = request
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+            .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        let (method, path) = (request.method.unwrap_or("").to_owned(), request.path.unwrap_or("").to_owned());
+        while buf.len() < head + length {
+            let n = stream.read(&mut chunk)?;
+            if n == 0 {
+                break;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let body = String::from_utf8_lossy(&buf[head..(head + length).min(buf.len())]).into_owned();
+        return Ok(Some((method, path, body)));
+    }
+}
+
+fn write_response(
+    stream: &mut UnixStream,
+    status: u16,
+    content_type: &str,
+    text: &str,
+    chunked: bool,
+) -> std::io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        202 => "Accepted",
+        400 => "Bad Request",
+        404 => "Not Found",
+        504 => "Gateway Timeout",
+        _ => "Other",
+    };
+    let mut out = format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\n");
+    if chunked {
+        out.push_str("Transfer-Encoding: chunked\r\n\r\n");
+        // Small chunks, so the client's decoder crosses chunk boundaries mid-token.
+        for piece in text.as_bytes().chunks(100) {
+            out.push_str(&format!("{:x}\r\n{}\r\n", piece.len(), String::from_utf8_lossy(piece)));
+        }
+        out.push_str("0\r\n\r\n");
+    } else {
+        out.push_str(&format!("Content-Length: {}\r\n\r\n{text}", text.len()));
+    }
+    stream.write_all(out.as_bytes())
+}
+
+fn sync(result: Value) -> (u16, &'static str, String) {
+    (200, "application/json", json!({"type": "sync", "status-code": 200, "status": "OK", "result": result}).to_string())
+}
+
+fn error(code: u16, status: &str, message: &str) -> (u16, &'static str, String) {
+    let body = json!({"type": "error", "status-code": code, "status": status, "result": {"message": message}});
+    (code, "application/json", body.to_string())
+}
+
+fn route(world: &mut World, method: &str, path: &str, body: &str) -> (u16, &'static str, String) {
+    let (path_only, _query) = path.split_once('?').unwrap_or((path, ""));
+    let body: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    match (method, path_only) {
+        ("GET", "/v1/system-info") => sync(json!({"version": "1.19.0"})),
+        ("GET", "/v1/plan") => {
+            let plan = serde_yaml::to_string(&Value::Object(world.plan())).unwrap_or_default();
+            sync(Value::String(if world.plan().is_empty() { "{}\n".into() } else { plan }))
+        }
+        ("POST", "/v1/layers") => add_layer(world, &body),
+        ("GET", "/v1/services") => services(world, path),
+        ("POST", "/v1/services") => services_action(world, &body),
+        ("GET", p) if p.starts_with("/v1/changes/") => change(world, p),
+        _ => error(404, "Not Found", &format!("not found: {path}")),
+    }
+}
+
+fn add_layer(world: &mut World, body: &Value) -> (u16, &'static str, String) {
+    let label = body["label"].as_str().unwrap_or_default().to_owned();
+    let layer: Value = serde_yaml::from_str(body["layer"].as_str().unwrap_or_default()).unwrap_or(Value::Null);
+    let layer = layer.as_object().cloned().unwrap_or_default();
+    let combine = body["combine"].as_bool().unwrap_or(false);
+    match world.layers.iter_mut().find(|(l, _)| *l == label) {
+        Some(_) if !combine => error(400, "Bad Request", &format!("layer {label:?} already exists")),
+        Some((_, existing)) => {
+            let services = existing.entry("services").or_insert_with(|| json!({}));
+            if let (Some(into), Some(from)) =
+                (services.as_object_mut(), layer.get("services").and_then(Value::as_object))
+            {
+                into.extend(from.clone());
+            }
+            sync(Value::Bool(true))
+        }
+        None => {
+            world.layers.push((label, layer));
+            sync(Value::Bool(true))
+        }
+    }
+}
+
+fn services(world: &World, path: &str) -> (u16, &'static str, String) {
+    let names: Option<Vec<&str>> =
+        path.split_once("names=").map(|(_, rest)| rest.split('&').next().unwrap_or("").split(',').collect());
+    let plan = world.plan();
+    let list: Vec<Value> = plan
+        .get("services")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| names.as_ref().is_none_or(|n| n.contains(&name.as_str())))
+        .map(|(name, service)| {
+            let startup = service.get("startup").and_then(Value::as_str).unwrap_or("disabled");
+            let current = if world.running.contains(name) { "active" } else { "inactive" };
+            json!({"name": name, "startup": startup, "current": current})
+        })
+        .collect();
+    sync(Value::Array(list))
+}
+
+fn services_action(world: &mut World, body: &Value) -> (u16, &'static str, String) {
+    let action = body["action"].as_str().unwrap_or_default();
+    let mut names: Vec<String> =
+        body["services"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+    let plan = world.plan();
+    let defined = plan.get("services").and_then(Value::as_object).cloned().unwrap_or_default();
+    if matches!(action, "replan" | "autostart") {
+        names = defined
+            .iter()
+            .filter(|(_, s)| s.get("startup").and_then(Value::as_str) == Some("enabled"))
+            .map(|(n, _)| n.clone())
+            .collect();
+    }
+    let missing: Vec<&String> = names.iter().filter(|n| !defined.contains_key(*n)).collect();
+    let id = (world.changes.len() + 1).to_string();
+    let change = if let Some(name) = missing.first() {
+        let err =
+            format!("cannot perform the following tasks:\n- Start service {name:?} (service {name:?} does not exist)");
+        json!({"id": id, "kind": action, "summary": action, "status": "Error", "ready": true, "err": err,
+               "tasks": [{"id": "1", "kind": action, "status": "Error", "log": [format!("ERROR service {name:?} does not exist")]}]})
+    } else {
+        for name in &names {
+            match action {
+                "stop" => world.running.remove(name),
+                _ => world.running.insert(name.clone()),
+            };
+        }
+        json!({"id": id, "kind": action, "summary": action, "status": "Done", "ready": true,
+               "tasks": [{"id": "1", "kind": action, "status": "Done"}]})
+    };
+    world.changes.insert(id.clone(), change);
+    let body = json!({"type": "async", "status-code": 202, "status": "Accepted", "change": id, "result": null});
+    (202, "application/json", body.to_string())
+}
+
+fn change(world: &mut World, path: &str) -> (u16, &'static str, String) {
+    let rest = path.trim_start_matches("/v1/changes/");
+    let (id, wait) = match rest.split_once('/') {
+        Some((id, "wait")) => (id, true),
+        _ => (rest, false),
+    };
+    if wait && world.wait_timeouts > 0 {
+        world.wait_timeouts -= 1;
+        return error(504, "Gateway Timeout", "timed out waiting for change");
+    }
+    match world.changes.get(id) {
+        Some(change) => sync(change.clone()),
+        None => error(404, "Not Found", &format!("cannot find change with id {id:?}")),
+    }
+}

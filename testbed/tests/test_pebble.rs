@@ -1,0 +1,107 @@
+//! The Pebble client on the wire, against a fake Pebble on a Unix socket.
+
+use std::time::Duration;
+
+use juju_ops_testbed::fake_pebble::FakePebble;
+use ops::pebble::{Client, Layer, PebbleError, Service, ServiceStatus, Startup};
+use serde_json::Value;
+
+fn layer(command: &str) -> Layer {
+    let web = Service::builder().override_("replace").command(command).startup(Startup::Enabled).build();
+    let worker = Service::builder().override_("replace").command("/worker").build();
+    Layer::builder().summary("web").services([("web".to_owned(), web), ("worker".to_owned(), worker)].into()).build()
+}
+
+#[test]
+fn system_info() {
+    let pebble = FakePebble::start().unwrap();
+    assert_eq!(Client::new(pebble.socket()).get_system_info().unwrap().version, "1.19.0");
+}
+
+#[test]
+fn a_missing_socket_is_a_connection_error() {
+    let err = Client::new("/nonexistent/pebble.socket").get_system_info().unwrap_err();
+    assert!(matches!(&err, PebbleError::Connection { reason, .. } if reason == "socket not found"), "{err}");
+    assert_eq!(err.to_string(), "could not connect to Pebble at /nonexistent/pebble.socket: socket not found");
+}
+
+#[test]
+fn add_layer_sends_what_ops_sends_and_the_plan_round_trips_chunked() {
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket());
+    client.add_layer("web", &layer("/web --port 8080"), false).unwrap();
+    let sent: Value = serde_json::from_str(&pebble.world().requests[0].body).unwrap();
+    assert_eq!(sent["action"], "add");
+    assert_eq!(sent["combine"], false);
+    assert_eq!(sent["label"], "web");
+    assert_eq!(sent["format"], "yaml");
+    assert_eq!(Layer::from_yaml(sent["layer"].as_str().unwrap()).unwrap(), layer("/web --port 8080"));
+    pebble.world().chunk_above = 16;
+    let plan = client.get_plan().unwrap();
+    assert_eq!(plan.services["web"].command, "/web --port 8080");
+    assert_eq!(plan.services["worker"].startup, None);
+    assert_eq!(pebble.world().requests[1].path, "/v1/plan?format=yaml");
+}
+
+#[test]
+fn a_layer_label_twice_without_combine_is_an_api_error() {
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket());
+    client.add_layer("web", &layer("/a"), false).unwrap();
+    let err = client.add_layer("web", &layer("/b"), false).unwrap_err();
+    assert!(
+        matches!(&err, PebbleError::Api { code: 400, message, .. } if message == "layer \"web\" already exists"),
+        "{err}"
+    );
+    client.add_layer("web", &layer("/b"), true).unwrap();
+    assert_eq!(client.get_plan().unwrap().services["web"].command, "/b");
+}
+
+#[test]
+fn replan_starts_enabled_services_and_stop_stops_them() {
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket());
+    client.add_layer("web", &layer("/web"), false).unwrap();
+    let change = client.replan_services().unwrap();
+    assert_eq!((change.status.as_str(), change.ready), ("Done", true));
+    let services = client.get_services(&["web", "worker"]).unwrap();
+    let states: Vec<(&str, ServiceStatus)> = services.iter().map(|s| (s.name.as_str(), s.current)).collect();
+    assert_eq!(states, [("web", ServiceStatus::Active), ("worker", ServiceStatus::Inactive)]);
+    assert!(pebble.world().requests.iter().any(|r| r.path == "/v1/services?names=web,worker"));
+    client.stop_services(&["web"]).unwrap();
+    assert!(!client.get_services(&["web"]).unwrap()[0].is_running());
+}
+
+#[test]
+fn a_failed_change_carries_its_error_and_task_logs() {
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket());
+    let err = client.start_services(&["nope"]).unwrap_err();
+    let PebbleError::Change { err: message, logs, .. } = &err else { panic!("{err}") };
+    assert!(message.contains("service \"nope\" does not exist"), "{message}");
+    assert_eq!(logs, &["ERROR service \"nope\" does not exist"]);
+    assert!(err.to_string().contains("----- Logs -----"));
+}
+
+#[test]
+fn waiting_goes_on_through_504s() {
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket()).with_timeout(Duration::from_secs(2));
+    client.add_layer("web", &layer("/web"), false).unwrap();
+    pebble.world().wait_timeouts = 3;
+    client.replan_services().unwrap();
+    let waits = pebble.world().requests.iter().filter(|r| r.path.starts_with("/v1/changes/1/wait?timeout=")).count();
+    assert_eq!(waits, 4);
+    assert!(pebble.world().requests.iter().any(|r| r.path == "/v1/changes/1/wait?timeout=1.000s"));
+}
+
+#[test]
+fn a_response_that_is_not_json_is_a_protocol_error() {
+    let pebble = FakePebble::start().unwrap();
+    pebble.world().not_json = true;
+    let err = Client::new(pebble.socket()).get_system_info().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unexpected answer from Pebble: GET /v1/system-info: HTTP 200 with Content-Type \"text/plain\", expected application/json"
+    );
+}
