@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::transport::{self, Request};
+use super::transport::{self, Request, Response};
 use super::{Layer, PebbleError, Plan};
 
 /// Pebble's per-request timeout in ops (`pebble.Client(timeout=5.0)`).
@@ -145,8 +145,13 @@ impl Client {
         &self.socket
     }
 
-    /// Sends a request and unwraps Pebble's envelope: `(result, change id)`.
-    fn call(
+    /// The per-request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Sends a JSON request and unwraps Pebble's envelope: `(result, change id)`.
+    pub(super) fn call(
         &self,
         method: &str,
         path: &str,
@@ -163,6 +168,16 @@ impl Client {
         };
         let request = Request { method, path: transport::path_with_query(path, query), headers, body };
         let response = transport::send(&self.socket, self.timeout, &request)?;
+        self.unwrap_json(method, path, &response)
+    }
+
+    /// Pebble's JSON envelope: the result and change id, or the error it carries.
+    pub(super) fn unwrap_json(
+        &self,
+        method: &str,
+        path: &str,
+        response: &Response,
+    ) -> Result<(Value, Option<String>), PebbleError> {
         let content_type = response.header("content-type").unwrap_or_default();
         if !content_type.starts_with("application/json") {
             return Err(PebbleError::Protocol(format!(
@@ -295,7 +310,7 @@ fn finished(change: Change) -> Result<Change, PebbleError> {
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, PebbleError> {
+pub(super) fn decode<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, PebbleError> {
     serde_json::from_value(value).map_err(|e| PebbleError::Protocol(format!("{what}: {e}")))
 }
 

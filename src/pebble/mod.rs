@@ -6,13 +6,17 @@
 //! Every call returns a `Result`: a typed container handle says which container, never
 //! that Pebble is up.
 
+mod checks;
 mod client;
+mod files;
 mod layer;
 mod transport;
 
 use std::path::{Path, PathBuf};
 
+pub use checks::{BasicIdentity, CheckInfo, Identity, LocalIdentity, Notice, NoticeFilter};
 pub use client::{Change, Client, ServiceInfo, ServiceStatus, SystemInfo, Task};
+pub use files::{FileInfo, FileOptions};
 pub use layer::{Check, ExecCheck, HttpCheck, Layer, LogTarget, Plan, Service, Startup, TcpCheck, YamlError};
 
 /// An error talking to Pebble.
@@ -48,6 +52,16 @@ pub enum PebbleError {
         /// The log lines of its tasks.
         logs: Vec<String>,
     },
+    /// Pebble could not act on one path (inside an otherwise successful response).
+    #[error("Pebble could not use {path} ({kind}): {message}")]
+    Path {
+        /// The path.
+        path: String,
+        /// `not-found`, `permission-denied` or `generic-file-error`.
+        kind: String,
+        /// Pebble's message.
+        message: String,
+    },
     /// Waiting (for a change) took longer than allowed.
     #[error("timed out waiting for {what}")]
     Timeout {
@@ -67,6 +81,15 @@ fn logs_suffix(logs: &[String]) -> String {
 }
 
 impl PebbleError {
+    /// Whether Pebble said the path or object does not exist.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            PebbleError::Path { kind, .. } => kind == "not-found",
+            PebbleError::Api { code, kind, .. } => *code == 404 || kind == "not-found",
+            _ => false,
+        }
+    }
+
     fn connection(socket: &Path, error: &std::io::Error) -> Self {
         let reason = match error.kind() {
             std::io::ErrorKind::NotFound => "socket not found".to_owned(),

@@ -41,6 +41,12 @@ pub struct World {
     pub chunk_above: usize,
     /// Answer everything as `text/plain`, as a proxy in the way would.
     pub not_json: bool,
+    /// The container's files by path: `None` for a directory.
+    pub files: BTreeMap<String, Option<String>>,
+    /// Checks as `GET /v1/checks` reports them.
+    pub checks: Vec<Value>,
+    /// Notices as `GET /v1/notices` reports them.
+    pub notices: Vec<Value>,
 }
 
 impl World {
@@ -126,17 +132,23 @@ fn serve(listener: UnixListener, world: Arc<Mutex<World>>, stop: Arc<AtomicBool>
 }
 
 fn handle(mut stream: UnixStream, world: &Mutex<World>) -> std::io::Result<()> {
-    let Some((method, path, body)) = read_request(&mut stream)? else { return Ok(()) };
+    let Some((method, path, content_type, body)) = read_request(&mut stream)? else { return Ok(()) };
     let mut world = world.lock().unwrap_or_else(|e| e.into_inner());
     world.requests.push(Recorded { method: method.clone(), path: path.clone(), body: body.clone() });
-    let (status, content_type, text) = route(&mut world, &method, &path, &body);
-    let content_type = if world.not_json { "text/plain" } else { content_type };
+    let (status, content_type, text) = if content_type.starts_with("multipart/form-data") {
+        write_files(&mut world, &content_type, &body)
+    } else if method == "GET" && path.starts_with("/v1/files?") && path.contains("action=read") {
+        read_file(&world, &path)
+    } else {
+        route(&mut world, &method, &path, &body)
+    };
+    let content_type = if world.not_json { "text/plain".to_owned() } else { content_type };
     let chunked = text.len() > world.chunk_above;
     drop(world);
-    write_response(&mut stream, status, content_type, &text, chunked)
+    write_response(&mut stream, status, &content_type, &text, chunked)
 }
 
-fn read_request(stream: &mut UnixStream) -> std::io::Result<Option<(String, String, String)>> {
+fn read_request(stream: &mut UnixStream) -> std::io::Result<Option<(String, String, String, String)>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
@@ -155,6 +167,12 @@ fn read_request(stream: &mut UnixStream) -> std::io::Result<Option<(String, Stri
             .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse::<usize>().ok())
             .unwrap_or(0);
         let (method, path) = (request.method.unwrap_or("").to_owned(), request.path.unwrap_or("").to_owned());
+        let content_type = request
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("content-type"))
+            .map(|h| String::from_utf8_lossy(h.value).into_owned())
+            .unwrap_or_default();
         while buf.len() < head + length {
             let n = stream.read(&mut chunk)?;
             if n == 0 {
@@ -163,7 +181,7 @@ fn read_request(stream: &mut UnixStream) -> std::io::Result<Option<(String, Stri
             buf.extend_from_slice(&chunk[..n]);
         }
         let body = String::from_utf8_lossy(&buf[head..(head + length).min(buf.len())]).into_owned();
-        return Ok(Some((method, path, body)));
+        return Ok(Some((method, path, content_type, body)));
     }
 }
 
@@ -196,16 +214,22 @@ fn write_response(
     stream.write_all(out.as_bytes())
 }
 
-fn sync(result: Value) -> (u16, &'static str, String) {
-    (200, "application/json", json!({"type": "sync", "status-code": 200, "status": "OK", "result": result}).to_string())
+type Answer = (u16, String, String);
+
+fn sync(result: Value) -> Answer {
+    (
+        200,
+        "application/json".into(),
+        json!({"type": "sync", "status-code": 200, "status": "OK", "result": result}).to_string(),
+    )
 }
 
-fn error(code: u16, status: &str, message: &str) -> (u16, &'static str, String) {
+fn error(code: u16, status: &str, message: &str) -> Answer {
     let body = json!({"type": "error", "status-code": code, "status": status, "result": {"message": message}});
-    (code, "application/json", body.to_string())
+    (code, "application/json".into(), body.to_string())
 }
 
-fn route(world: &mut World, method: &str, path: &str, body: &str) -> (u16, &'static str, String) {
+fn route(world: &mut World, method: &str, path: &str, body: &str) -> Answer {
     let (path_only, _query) = path.split_once('?').unwrap_or((path, ""));
     let body: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     match (method, path_only) {
@@ -218,11 +242,23 @@ fn route(world: &mut World, method: &str, path: &str, body: &str) -> (u16, &'sta
         ("GET", "/v1/services") => services(world, path),
         ("POST", "/v1/services") => services_action(world, &body),
         ("GET", p) if p.starts_with("/v1/changes/") => change(world, p),
+        ("GET", "/v1/files") => list_files(world, path),
+        ("POST", "/v1/files") => file_action(world, &body),
+        ("GET", "/v1/checks") => sync(Value::Array(world.checks.clone())),
+        ("POST", "/v1/checks") => sync(json!({"changed": body["checks"]})),
+        ("GET", "/v1/notices") => sync(Value::Array(world.notices.clone())),
+        ("POST", "/v1/notices") => {
+            let id = (world.notices.len() + 1).to_string();
+            let notice = json!({"id": id, "type": body["type"], "key": body["key"], "last-data": body["data"], "occurrences": 1});
+            world.notices.push(notice);
+            sync(json!({"id": id}))
+        }
+        ("POST", "/v1/signals") => sync(Value::Bool(true)),
         _ => error(404, "Not Found", &format!("not found: {path}")),
     }
 }
 
-fn add_layer(world: &mut World, body: &Value) -> (u16, &'static str, String) {
+fn add_layer(world: &mut World, body: &Value) -> Answer {
     let label = body["label"].as_str().unwrap_or_default().to_owned();
     let layer: Value = serde_yaml::from_str(body["layer"].as_str().unwrap_or_default()).unwrap_or(Value::Null);
     let layer = layer.as_object().cloned().unwrap_or_default();
@@ -245,7 +281,7 @@ fn add_layer(world: &mut World, body: &Value) -> (u16, &'static str, String) {
     }
 }
 
-fn services(world: &World, path: &str) -> (u16, &'static str, String) {
+fn services(world: &World, path: &str) -> Answer {
     let names: Option<Vec<&str>> =
         path.split_once("names=").map(|(_, rest)| rest.split('&').next().unwrap_or("").split(',').collect());
     let plan = world.plan();
@@ -264,7 +300,7 @@ fn services(world: &World, path: &str) -> (u16, &'static str, String) {
     sync(Value::Array(list))
 }
 
-fn services_action(world: &mut World, body: &Value) -> (u16, &'static str, String) {
+fn services_action(world: &mut World, body: &Value) -> Answer {
     let action = body["action"].as_str().unwrap_or_default();
     let mut names: Vec<String> =
         body["services"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect();
@@ -296,10 +332,10 @@ fn services_action(world: &mut World, body: &Value) -> (u16, &'static str, Strin
     };
     world.changes.insert(id.clone(), change);
     let body = json!({"type": "async", "status-code": 202, "status": "Accepted", "change": id, "result": null});
-    (202, "application/json", body.to_string())
+    (202, "application/json".into(), body.to_string())
 }
 
-fn change(world: &mut World, path: &str) -> (u16, &'static str, String) {
+fn change(world: &mut World, path: &str) -> Answer {
     let rest = path.trim_start_matches("/v1/changes/");
     let (id, wait) = match rest.split_once('/') {
         Some((id, "wait")) => (id, true),
@@ -313,4 +349,120 @@ fn change(world: &mut World, path: &str) -> (u16, &'static str, String) {
         Some(change) => sync(change.clone()),
         None => error(404, "Not Found", &format!("cannot find change with id {id:?}")),
     }
+}
+
+fn query_value(path: &str, key: &str) -> Option<String> {
+    let query = path.split_once('?')?.1;
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == key).then(|| v.replace("%2F", "/").replace("%20", " "))
+    })
+}
+
+fn not_found(path: &str) -> Value {
+    json!({"kind": "not-found", "message": format!("stat {path}: no such file or directory")})
+}
+
+fn file_info(path: &str, content: &Option<String>) -> Value {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match content {
+        None => json!({"path": path, "name": name, "type": "directory", "permissions": "755"}),
+        Some(text) => json!({"path": path, "name": name, "type": "file", "size": text.len(), "permissions": "644"}),
+    }
+}
+
+fn list_files(world: &World, query_path: &str) -> Answer {
+    let path = query_value(query_path, "path").unwrap_or_default();
+    let itself = query_value(query_path, "itself").as_deref() == Some("true");
+    let Some(entry) = world.files.get(&path) else {
+        let body = json!({"type": "error", "status-code": 404, "status": "Not Found", "result": not_found(&path)});
+        return (404, "application/json".into(), body.to_string());
+    };
+    if itself || entry.is_some() {
+        return sync(json!([file_info(&path, entry)]));
+    }
+    let prefix = format!("{}/", path.trim_end_matches('/'));
+    let children: Vec<Value> = world
+        .files
+        .iter()
+        .filter(|(p, _)| p.strip_prefix(&prefix).is_some_and(|rest| !rest.is_empty() && !rest.contains('/')))
+        .map(|(p, c)| file_info(p, c))
+        .collect();
+    sync(Value::Array(children))
+}
+
+fn parent_of(path: &str) -> &str {
+    match path.rsplit_once('/') {
+        Some(("", _)) | None => "/",
+        Some((parent, _)) => parent,
+    }
+}
+
+fn file_action(world: &mut World, body: &Value) -> Answer {
+    let mut results = Vec::new();
+    match body["action"].as_str() {
+        Some("make-dirs") => {
+            for dir in body["dirs"].as_array().into_iter().flatten() {
+                let path = dir["path"].as_str().unwrap_or_default().to_owned();
+                let parent = parent_of(&path).to_owned();
+                if dir["make-parents"].as_bool() != Some(true) && parent != "/" && !world.files.contains_key(&parent) {
+                    results.push(json!({"path": path, "error": not_found(&parent)}));
+                    continue;
+                }
+                world.files.insert(path.clone(), None);
+                results.push(json!({"path": path}));
+            }
+        }
+        Some("remove") => {
+            for item in body["paths"].as_array().into_iter().flatten() {
+                let path = item["path"].as_str().unwrap_or_default().to_owned();
+                if world.files.remove(&path).is_none() {
+                    results.push(json!({"path": path, "error": not_found(&path)}));
+                    continue;
+                }
+                if item["recursive"].as_bool() == Some(true) {
+                    let prefix = format!("{path}/");
+                    world.files.retain(|p, _| !p.starts_with(&prefix));
+                }
+                results.push(json!({"path": path}));
+            }
+        }
+        _ => return error(400, "Bad Request", "unknown action"),
+    }
+    sync(Value::Array(results))
+}
+
+/// A multipart write: the JSON `request` part names the path, the `files` part has the content.
+fn write_files(world: &mut World, content_type: &str, body: &str) -> Answer {
+    let Some(boundary) = content_type.split("boundary=").nth(1).map(|b| b.trim_matches('"').to_owned()) else {
+        return error(400, "Bad Request", "no boundary");
+    };
+    let mut request = Value::Null;
+    let mut content = None;
+    for part in body.split(&format!("--{boundary}")).skip(1) {
+        let Some((head, data)) = part.split_once("\r\n\r\n") else { continue };
+        let data = data.strip_suffix("\r\n").unwrap_or(data);
+        if head.contains("name=\"request\"") {
+            request = serde_json::from_str(data).unwrap_or(Value::Null);
+        } else if head.contains("name=\"files\"") {
+            content = Some(data.to_owned());
+        }
+    }
+    let path = request["files"][0]["path"].as_str().unwrap_or_default().to_owned();
+    world.files.insert(path.clone(), content);
+    sync(json!([{"path": path}]))
+}
+
+fn read_file(world: &World, query_path: &str) -> Answer {
+    let path = query_value(query_path, "path").unwrap_or_default();
+    let boundary = "FAKEPEBBLEBOUNDARY";
+    let (file, result) = match world.files.get(&path) {
+        Some(Some(text)) => (text.clone(), json!([{"path": path}])),
+        _ => (String::new(), json!([{"path": path, "error": not_found(&path)}])),
+    };
+    let response = json!({"type": "sync", "status-code": 200, "status": "OK", "result": result});
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{path}\"\r\n\r\n{file}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"response\"\r\n\r\n{response}\r\n--{boundary}--\r\n"
+    );
+    (200, format!("multipart/form-data; boundary={boundary}"), body)
 }

@@ -105,3 +105,70 @@ fn a_response_that_is_not_json_is_a_protocol_error() {
         "unexpected answer from Pebble: GET /v1/system-info: HTTP 200 with Content-Type \"text/plain\", expected application/json"
     );
 }
+
+#[test]
+fn push_pull_list_make_dir_remove() {
+    use ops::pebble::FileOptions;
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket());
+    let options =
+        FileOptions { make_parents: true, permissions: Some(0o640), user: Some("app".into()), ..Default::default() };
+    client.make_dir("/etc/app", &options).unwrap();
+    let sent: Value = serde_json::from_str(&pebble.world().requests[0].body).unwrap();
+    assert_eq!(
+        sent,
+        serde_json::json!({"action": "make-dirs", "dirs": [{"path": "/etc/app", "make-parents": true, "permissions": "640", "user": "app"}]})
+    );
+
+    client.push("/etc/app/app.conf", b"port = 8080\nname = \"x\"\n", &FileOptions::default()).unwrap();
+    let push = pebble.world().requests[1].clone();
+    assert!(
+        push.body.contains("name=\"request\"")
+            && push.body.contains("{\"action\":\"write\",\"files\":[{\"path\":\"/etc/app/app.conf\"}]}")
+    );
+    assert_eq!(client.pull("/etc/app/app.conf").unwrap(), b"port = 8080\nname = \"x\"\n");
+
+    let listed = client.list_files("/etc/app", None, false).unwrap();
+    assert_eq!(listed.iter().map(|f| (f.name.as_str(), f.permissions)).collect::<Vec<_>>(), [("app.conf", 0o644)]);
+    assert!(client.isdir("/etc/app").unwrap());
+    assert!(client.exists("/etc/app/app.conf").unwrap());
+    assert!(!client.exists("/etc/nope").unwrap());
+
+    client.remove_path("/etc/app", true).unwrap();
+    assert!(!client.exists("/etc/app/app.conf").unwrap());
+}
+
+#[test]
+fn per_file_errors_inside_a_200_are_path_errors() {
+    use ops::pebble::FileOptions;
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket());
+    let err = client.pull("/missing").unwrap_err();
+    assert!(matches!(&err, PebbleError::Path { kind, .. } if kind == "not-found"), "{err}");
+    let err = client.remove_path("/missing", false).unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    let err = client.make_dir("/no/parent", &FileOptions::default()).unwrap_err();
+    assert_eq!(err.to_string(), "Pebble could not use /no/parent (not-found): stat /no: no such file or directory");
+}
+
+#[test]
+fn checks_notices_and_signals() {
+    let pebble = FakePebble::start().unwrap();
+    pebble.world().checks = vec![serde_json::json!({"name": "up", "level": "alive", "status": "up", "threshold": 3})];
+    let client = Client::new(pebble.socket());
+    let checks = client.get_checks(Some("alive"), &["up", "ready"]).unwrap();
+    assert_eq!((checks[0].name.as_str(), checks[0].status.as_str()), ("up", "up"));
+    assert!(pebble.world().requests[0].path.ends_with("/v1/checks?level=alive&names=up&names=ready"));
+    assert_eq!(client.stop_checks(&["up"]).unwrap(), ["up"]);
+
+    let data = [("path".to_owned(), "/etc".to_owned())].into();
+    let id = client.notify("example.com/reload", &data, Some(Duration::from_secs(60))).unwrap();
+    let sent: Value = serde_json::from_str(&pebble.world().requests.last().unwrap().body).unwrap();
+    assert_eq!(sent["repeat-after"], "60.000s");
+    let notices = client.get_notices(&Default::default()).unwrap();
+    assert_eq!((notices[0].id.as_str(), notices[0].key.as_str()), (id.as_str(), "example.com/reload"));
+
+    client.send_signal("SIGHUP", &["web"]).unwrap();
+    let sent: Value = serde_json::from_str(&pebble.world().requests.last().unwrap().body).unwrap();
+    assert_eq!(sent, serde_json::json!({"signal": "SIGHUP", "services": ["web"]}));
+}
