@@ -8,6 +8,7 @@
 
 mod checks;
 mod client;
+mod exec;
 mod files;
 mod layer;
 mod transport;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 pub use checks::{BasicIdentity, CheckInfo, Identity, LocalIdentity, Notice, NoticeFilter};
 pub use client::{Change, Client, ServiceInfo, ServiceStatus, SystemInfo, Task};
+pub use exec::{ExecOptions, ExecOutput};
 pub use files::{FileInfo, FileOptions};
 pub use layer::{Check, ExecCheck, HttpCheck, Layer, LogTarget, Plan, Service, Startup, TcpCheck, YamlError};
 
@@ -62,6 +64,14 @@ pub enum PebbleError {
         /// Pebble's message.
         message: String,
     },
+    /// A command exited non-zero; its output is kept.
+    #[error("command {command:?} exited with code {}{}", .output.exit_code, stderr_suffix(&.output.stderr))]
+    Exec {
+        /// The command line.
+        command: String,
+        /// Its exit code and output.
+        output: ExecOutput,
+    },
     /// Waiting (for a change) took longer than allowed.
     #[error("timed out waiting for {what}")]
     Timeout {
@@ -74,6 +84,15 @@ pub enum PebbleError {
     /// A layer or plan could not be written or read as YAML.
     #[error(transparent)]
     Yaml(#[from] YamlError),
+}
+
+/// Up to 1024 bytes of stderr, as ops shows in `ExecError`.
+fn stderr_suffix(stderr: &[u8]) -> String {
+    if stderr.is_empty() {
+        return String::new();
+    }
+    let text = String::from_utf8_lossy(&stderr[..stderr.len().min(1024)]);
+    format!(": {}", text.trim_end())
 }
 
 fn logs_suffix(logs: &[String]) -> String {

@@ -47,6 +47,19 @@ pub struct World {
     pub checks: Vec<Value>,
     /// Notices as `GET /v1/notices` reports them.
     pub notices: Vec<Value>,
+    /// Commands run with exec, by task id: the request, and the outcome once run.
+    pub execs: BTreeMap<String, Exec>,
+}
+
+/// One exec: what was asked, and (once the command ran here) what it did.
+#[derive(Debug, Clone, Default)]
+pub struct Exec {
+    /// The change id.
+    pub change: String,
+    /// The exec request as sent.
+    pub request: Value,
+    /// Exit code and standard error, once finished.
+    pub outcome: Option<(i32, Vec<u8>)>,
 }
 
 impl World {
@@ -126,13 +139,18 @@ fn serve(listener: UnixListener, world: Arc<Mutex<World>>, stop: Arc<AtomicBool>
             return;
         }
         if let Ok(stream) = stream {
-            let _ = handle(stream, &world);
+            // A thread per connection: exec keeps three websockets open at once.
+            let world = world.clone();
+            std::thread::spawn(move || handle(stream, &world));
         }
     }
 }
 
 fn handle(mut stream: UnixStream, world: &Mutex<World>) -> std::io::Result<()> {
-    let Some((method, path, content_type, body)) = read_request(&mut stream)? else { return Ok(()) };
+    let Some((method, path, content_type, body, ws_key)) = read_request(&mut stream)? else { return Ok(()) };
+    if let Some(key) = ws_key {
+        return exec_stream(stream, world, &path, &key);
+    }
     let mut world = world.lock().unwrap_or_else(|e| e.into_inner());
     world.requests.push(Recorded { method: method.clone(), path: path.clone(), body: body.clone() });
     let (status, content_type, text) = if content_type.starts_with("multipart/form-data") {
@@ -148,7 +166,9 @@ fn handle(mut stream: UnixStream, world: &Mutex<World>) -> std::io::Result<()> {
     write_response(&mut stream, status, &content_type, &text, chunked)
 }
 
-fn read_request(stream: &mut UnixStream) -> std::io::Result<Option<(String, String, String, String)>> {
+type RawRequest = (String, String, String, String, Option<String>);
+
+fn read_request(stream: &mut UnixStream) -> std::io::Result<Option<RawRequest>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
@@ -173,6 +193,11 @@ fn read_request(stream: &mut UnixStream) -> std::io::Result<Option<(String, Stri
             .find(|h| h.name.eq_ignore_ascii_case("content-type"))
             .map(|h| String::from_utf8_lossy(h.value).into_owned())
             .unwrap_or_default();
+        let ws_key = request
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case("sec-websocket-key"))
+            .map(|h| String::from_utf8_lossy(h.value).into_owned());
         while buf.len() < head + length {
             let n = stream.read(&mut chunk)?;
             if n == 0 {
@@ -181,7 +206,7 @@ fn read_request(stream: &mut UnixStream) -> std::io::Result<Option<(String, Stri
             buf.extend_from_slice(&chunk[..n]);
         }
         let body = String::from_utf8_lossy(&buf[head..(head + length).min(buf.len())]).into_owned();
-        return Ok(Some((method, path, content_type, body)));
+        return Ok(Some((method, path, content_type, body, ws_key)));
     }
 }
 
@@ -254,6 +279,7 @@ fn route(world: &mut World, method: &str, path: &str, body: &str) -> Answer {
             sync(json!({"id": id}))
         }
         ("POST", "/v1/signals") => sync(Value::Bool(true)),
+        ("POST", "/v1/exec") => start_exec(world, &body),
         _ => error(404, "Not Found", &format!("not found: {path}")),
     }
 }
@@ -465,4 +491,99 @@ fn read_file(world: &World, query_path: &str) -> Answer {
         "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{path}\"\r\n\r\n{file}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"response\"\r\n\r\n{response}\r\n--{boundary}--\r\n"
     );
     (200, format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn start_exec(world: &mut World, body: &Value) -> Answer {
+    let id = (world.changes.len() + 1).to_string();
+    let task = format!("t{id}");
+    let change = json!({"id": id, "kind": "exec", "summary": "exec", "status": "Doing", "ready": false,
+                        "tasks": [{"id": task, "kind": "exec", "status": "Doing"}]});
+    world.changes.insert(id.clone(), change);
+    world.execs.insert(task.clone(), Exec { change: id.clone(), request: body.clone(), outcome: None });
+    let body =
+        json!({"type": "async", "status-code": 202, "status": "Accepted", "change": id, "result": {"task-id": task}});
+    (202, "application/json".into(), body.to_string())
+}
+
+/// Serves one exec websocket: `stdio` runs the command (for real, on this machine) with
+/// the stdin it receives; `stderr` sends what it wrote there; `control` just stays open.
+fn exec_stream(mut stream: UnixStream, world: &Mutex<World>, path: &str, key: &str) -> std::io::Result<()> {
+    let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
+    let head = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes())?;
+    let mut socket = tungstenite::WebSocket::from_raw_socket(stream, tungstenite::protocol::Role::Server, None);
+    let mut parts = path.trim_start_matches("/v1/tasks/").split('/');
+    let (task, name) = (parts.next().unwrap_or_default().to_owned(), parts.nth(1).unwrap_or_default().to_owned());
+    let lock = || world.lock().unwrap_or_else(|e| e.into_inner());
+    let end = || tungstenite::Message::Text(json!({"command": "end"}).to_string().into());
+    match name.as_str() {
+        "stdio" => {
+            let mut stdin = Vec::new();
+            while let Ok(message) = socket.read() {
+                match message {
+                    tungstenite::Message::Binary(bytes) => stdin.extend_from_slice(&bytes),
+                    tungstenite::Message::Text(_) | tungstenite::Message::Close(_) => break,
+                    _ => {}
+                }
+            }
+            let request = lock().execs.get(&task).map(|e| e.request.clone()).unwrap_or_default();
+            let (code, stdout, stderr) = run_command(&request, &stdin);
+            {
+                let mut world = lock();
+                let change_id = world.execs.get(&task).map(|e| e.change.clone()).unwrap_or_default();
+                if let Some(exec) = world.execs.get_mut(&task) {
+                    exec.outcome = Some((code, stderr));
+                }
+                if let Some(change) = world.changes.get_mut(&change_id) {
+                    change["ready"] = json!(true);
+                    change["status"] = json!("Done");
+                    change["tasks"][0]["status"] = json!("Done");
+                    change["tasks"][0]["data"] = json!({"exit-code": code});
+                }
+            }
+            let _ = socket.send(tungstenite::Message::Binary(stdout.into()));
+            let _ = socket.send(end());
+        }
+        "stderr" => {
+            let stderr = loop {
+                if let Some((_, stderr)) = lock().execs.get(&task).and_then(|e| e.outcome.clone()) {
+                    break stderr;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            };
+            let _ = socket.send(tungstenite::Message::Binary(stderr.into()));
+            let _ = socket.send(end());
+        }
+        _ => while socket.read().is_ok() {},
+    }
+    Ok(())
+}
+
+fn run_command(request: &Value, stdin: &[u8]) -> (i32, Vec<u8>, Vec<u8>) {
+    use std::process::{Command, Stdio};
+    let argv: Vec<String> =
+        request["command"].as_array().into_iter().flatten().filter_map(|a| a.as_str().map(str::to_owned)).collect();
+    let Some((program, args)) = argv.split_first() else { return (127, vec![], b"no command".to_vec()) };
+    let mut command = Command::new(program);
+    command.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    for (key, value) in request["environment"].as_object().into_iter().flatten() {
+        command.env(key, value.as_str().unwrap_or_default());
+    }
+    if let Some(dir) = request["working-dir"].as_str() {
+        command.current_dir(dir);
+    }
+    let Ok(mut child) = command.spawn() else { return (127, vec![], format!("cannot run {program:?}").into_bytes()) };
+    if let Some(mut pipe) = child.stdin.take() {
+        let _ = pipe.write_all(stdin);
+    }
+    let Ok(output) = child.wait_with_output() else { return (1, vec![], vec![]) };
+    let (mut stdout, stderr) = (output.stdout, output.stderr);
+    let split = request["split-stderr"].as_bool().unwrap_or(true);
+    if !split {
+        stdout.extend(stderr);
+        return (output.status.code().unwrap_or(-1), stdout, vec![]);
+    }
+    (output.status.code().unwrap_or(-1), stdout, stderr)
 }

@@ -172,3 +172,45 @@ fn checks_notices_and_signals() {
     let sent: Value = serde_json::from_str(&pebble.world().requests.last().unwrap().body).unwrap();
     assert_eq!(sent, serde_json::json!({"signal": "SIGHUP", "services": ["web"]}));
 }
+
+#[test]
+fn exec_streams_stdin_stdout_and_stderr_over_websockets() {
+    use ops::pebble::ExecOptions;
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket());
+    let options = ExecOptions {
+        stdin: b"hello from the charm\n".to_vec(),
+        environment: [("GREETING".to_owned(), "hi".to_owned())].into(),
+        timeout: Some(Duration::from_secs(5)),
+        ..Default::default()
+    };
+    let script = "cat; echo \"$GREETING\"; echo oops >&2";
+    let output = client.exec(&["sh", "-c", script], &options).unwrap();
+    assert_eq!(output.stdout_text(), "hello from the charm\nhi\n");
+    assert_eq!(output.stderr, b"oops\n");
+    let sent: Value = serde_json::from_str(&pebble.world().requests[0].body).unwrap();
+    assert_eq!(sent["command"], serde_json::json!(["sh", "-c", script]));
+    assert_eq!((sent["split-stderr"].clone(), sent["timeout"].clone()), (Value::Bool(true), Value::from("5.000s")));
+}
+
+#[test]
+fn exec_with_a_non_zero_exit_is_an_exec_error_with_the_output() {
+    use ops::pebble::ExecOptions;
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket());
+    let err = client.exec(&["sh", "-c", "echo partial; echo broken >&2; exit 3"], &ExecOptions::default()).unwrap_err();
+    let PebbleError::Exec { output, .. } = &err else { panic!("{err}") };
+    assert_eq!((output.exit_code, output.stdout_text().as_str()), (3, "partial\n"));
+    assert_eq!(err.to_string(), "command \"sh -c echo partial; echo broken >&2; exit 3\" exited with code 3: broken");
+}
+
+#[test]
+fn exec_can_combine_stderr_into_stdout() {
+    use ops::pebble::ExecOptions;
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket());
+    let options = ExecOptions { combine_stderr: true, ..Default::default() };
+    let output = client.exec(&["sh", "-c", "echo out; echo err >&2"], &options).unwrap();
+    assert_eq!(output.stdout_text(), "out\nerr\n");
+    assert!(output.stderr.is_empty());
+}
