@@ -1,36 +1,86 @@
-//! Typed handles on the charm's workload containers.
+//! Typed handles on the charm's workload containers (Python's `ops.Container`).
 //!
-//! `unit.container::<Pause>()` compiles only for a container the metadata declares. A
-//! handle names its container and where its Pebble socket is; it says nothing about
-//! whether Pebble is up, so every workload call made through it stays fallible.
+//! `unit.container::<Pause>()` compiles only for a container the metadata declares, and
+//! gives a [`Container<Pause>`]; `unit.containers()` gives every declared one, erased to
+//! [`AnyContainer`]. Both have the same methods (a `Container<C>` dereferences to its
+//! `AnyContainer`). A handle names its container; it says nothing about whether Pebble is
+//! up, so every workload call stays fallible.
 
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::charm::ContainerName;
-use crate::pebble::{Change, Client, Layer, PebbleError, Plan, ServiceInfo};
+use crate::pebble::{
+    Change, CheckInfo, Client, ExecOptions, ExecOutput, FileInfo, FileOptions, Layer, Notice, NoticeFilter,
+    PebbleError, Plan, ServiceInfo,
+};
 
 /// Where Juju mounts each container's Pebble socket in the charm container.
 const PEBBLE_SOCKET_DIR: &str = "/charm/containers";
 
-/// The workload container `C` (Python's `ops.Container`).
+/// Overrides [`PEBBLE_SOCKET_DIR`], for running a charm outside Juju (process-level tests
+/// with a fake Pebble). Juju never sets it.
+pub const SOCKET_DIR_VAR: &str = "JUJU_OPS_CONTAINERS_DIR";
+
+/// Any of the charm's containers, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnyContainer {
+    name: &'static str,
+}
+
+/// The workload container `C`.
 pub struct Container<C: ContainerName> {
+    any: AnyContainer,
     _container: PhantomData<C>,
 }
 
 impl<C: ContainerName> Container<C> {
     pub(crate) fn new() -> Self {
-        Container { _container: PhantomData }
+        Container { any: AnyContainer::new(C::NAME), _container: PhantomData }
+    }
+
+    /// The container, erased.
+    pub fn erase(&self) -> AnyContainer {
+        self.any
+    }
+}
+
+impl<C: ContainerName> std::ops::Deref for Container<C> {
+    type Target = AnyContainer;
+
+    fn deref(&self) -> &AnyContainer {
+        &self.any
+    }
+}
+
+impl<C: ContainerName> Clone for Container<C> {
+    fn clone(&self) -> Self {
+        Container::new()
+    }
+}
+
+impl<C: ContainerName> std::fmt::Debug for Container<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Container").field(&C::NAME).finish()
+    }
+}
+
+impl AnyContainer {
+    pub(crate) fn new(name: &'static str) -> Self {
+        AnyContainer { name }
     }
 
     /// The container's name in the metadata.
     pub fn name(&self) -> &'static str {
-        C::NAME
+        self.name
     }
 
     /// The path of the container's Pebble socket: `/charm/containers/<name>/pebble.socket`.
     pub fn socket_path(&self) -> PathBuf {
-        PathBuf::from(PEBBLE_SOCKET_DIR).join(C::NAME).join("pebble.socket")
+        let dir = std::env::var_os(SOCKET_DIR_VAR).map_or_else(|| PathBuf::from(PEBBLE_SOCKET_DIR), PathBuf::from);
+        dir.join(self.name).join("pebble.socket")
     }
 
     /// The container's Pebble client (Python's `container.pebble`).
@@ -44,7 +94,7 @@ impl<C: ContainerName> Container<C> {
         match self.pebble().get_system_info() {
             Ok(_) => true,
             Err(error) => {
-                log::debug!("Pebble in {} is not reachable: {error}", C::NAME);
+                log::debug!("Pebble in {} is not reachable: {error}", self.name);
                 false
             }
         }
@@ -65,9 +115,24 @@ impl<C: ContainerName> Container<C> {
         self.pebble().get_services(names)
     }
 
+    /// One service, or an error if the plan has no such service.
+    pub fn get_service(&self, name: &str) -> Result<ServiceInfo, PebbleError> {
+        self.get_services(&[name])?.into_iter().find(|s| s.name == name).ok_or_else(|| PebbleError::Api {
+            code: 404,
+            status: "Not Found".into(),
+            kind: "not-found".into(),
+            message: format!("service {name:?} not found"),
+        })
+    }
+
     /// Starts `startup: enabled` services and restarts changed ones.
     pub fn replan(&self) -> Result<Change, PebbleError> {
         self.pebble().replan_services()
+    }
+
+    /// Starts every `startup: enabled` service.
+    pub fn autostart(&self) -> Result<Change, PebbleError> {
+        self.pebble().autostart_services()
     }
 
     /// Starts the services.
@@ -84,16 +149,84 @@ impl<C: ContainerName> Container<C> {
     pub fn restart(&self, names: &[&str]) -> Result<Change, PebbleError> {
         self.pebble().restart_services(names)
     }
-}
 
-impl<C: ContainerName> Clone for Container<C> {
-    fn clone(&self) -> Self {
-        Container::new()
+    /// Writes a file.
+    pub fn push(&self, path: &str, content: impl AsRef<[u8]>, options: &FileOptions) -> Result<(), PebbleError> {
+        self.pebble().push(path, content.as_ref(), options)
     }
-}
 
-impl<C: ContainerName> std::fmt::Debug for Container<C> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Container").field(&C::NAME).finish()
+    /// Reads a file.
+    pub fn pull(&self, path: &str) -> Result<Vec<u8>, PebbleError> {
+        self.pebble().pull(path)
+    }
+
+    /// Lists a directory (or, with `itself`, the path itself).
+    pub fn list_files(&self, path: &str, pattern: Option<&str>, itself: bool) -> Result<Vec<FileInfo>, PebbleError> {
+        self.pebble().list_files(path, pattern, itself)
+    }
+
+    /// Whether `path` exists.
+    pub fn exists(&self, path: &str) -> Result<bool, PebbleError> {
+        self.pebble().exists(path)
+    }
+
+    /// Whether `path` is a directory.
+    pub fn isdir(&self, path: &str) -> Result<bool, PebbleError> {
+        self.pebble().isdir(path)
+    }
+
+    /// Creates a directory.
+    pub fn make_dir(&self, path: &str, options: &FileOptions) -> Result<(), PebbleError> {
+        self.pebble().make_dir(path, options)
+    }
+
+    /// Removes a file or (with `recursive`) a directory tree.
+    pub fn remove_path(&self, path: &str, recursive: bool) -> Result<(), PebbleError> {
+        self.pebble().remove_path(path, recursive)
+    }
+
+    /// Runs a command to completion; a non-zero exit is `PebbleError::Exec` with the output.
+    pub fn exec(&self, command: &[&str], options: &ExecOptions) -> Result<ExecOutput, PebbleError> {
+        self.pebble().exec(command, options)
+    }
+
+    /// The checks at `level`, for `names` (all when empty).
+    pub fn get_checks(&self, level: Option<&str>, names: &[&str]) -> Result<Vec<CheckInfo>, PebbleError> {
+        self.pebble().get_checks(level, names)
+    }
+
+    /// Starts checks; those that changed.
+    pub fn start_checks(&self, names: &[&str]) -> Result<Vec<String>, PebbleError> {
+        self.pebble().start_checks(names)
+    }
+
+    /// Stops checks; those that changed.
+    pub fn stop_checks(&self, names: &[&str]) -> Result<Vec<String>, PebbleError> {
+        self.pebble().stop_checks(names)
+    }
+
+    /// Notices matching `filter`.
+    pub fn get_notices(&self, filter: &NoticeFilter) -> Result<Vec<Notice>, PebbleError> {
+        self.pebble().get_notices(filter)
+    }
+
+    /// One notice by id.
+    pub fn get_notice(&self, id: &str) -> Result<Notice, PebbleError> {
+        self.pebble().get_notice(id)
+    }
+
+    /// Records a custom notice; its id.
+    pub fn notify(
+        &self,
+        key: &str,
+        data: &BTreeMap<String, String>,
+        repeat_after: Option<Duration>,
+    ) -> Result<String, PebbleError> {
+        self.pebble().notify(key, data, repeat_after)
+    }
+
+    /// Sends a signal (`SIGHUP`) to services.
+    pub fn send_signal(&self, signal: &str, services: &[&str]) -> Result<(), PebbleError> {
+        self.pebble().send_signal(signal, services)
     }
 }

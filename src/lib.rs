@@ -80,7 +80,7 @@ pub mod testing;
 pub mod values;
 
 pub use charm::{ActionParams, CharmBase, CharmConfig, CharmMeta, ContainerName, RelationEndpoint, StorageName};
-pub use container::Container;
+pub use container::{AnyContainer, Container};
 pub use context::JujuContext;
 pub use dispatch::main;
 pub use events::{

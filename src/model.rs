@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::backend::{Backend, BackendError, Databag, RelationId};
 use crate::charm::{CharmConfig, CharmMeta, ContainerName, RelationEndpoint, StorageName};
-use crate::container::Container;
+use crate::container::{AnyContainer, Container};
 use crate::context::JujuContext;
 use crate::meta::Metadata;
 use crate::relation::Relation;
@@ -340,6 +340,14 @@ impl<M: CharmMeta> Unit<M> {
     /// The workload container `C`: `unit.container::<Pause>()` compiles only for declared containers.
     pub fn container<C: ContainerName<Charm = M>>(&self) -> Container<C> {
         Container::new()
+    }
+
+    /// Every declared container, by name (Python's `unit.containers`).
+    pub fn containers(&self) -> Vec<AnyContainer> {
+        let mut containers: Vec<AnyContainer> =
+            self.core.meta.containers.iter().map(|c| AnyContainer::new(c.name)).collect();
+        containers.sort();
+        containers
     }
 
     /// Opens a port (`open-port`).
