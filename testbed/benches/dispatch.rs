@@ -37,6 +37,29 @@ fn main() {
     memory(&juju, &replay_file);
     sizes();
     deferred_queue();
+    pebble_round_trip();
+}
+
+/// One `add_layer` + `replan` against the fake Pebble on a Unix socket (the fake runs in
+/// this process, on its own threads).
+fn pebble_round_trip() {
+    use juju_ops_testbed::fake_pebble::FakePebble;
+    use ops::pebble::{Client, Layer, Service, Startup};
+    let pebble = FakePebble::start().expect("start the fake Pebble");
+    let client = Client::new(pebble.socket());
+    let service = Service::builder().override_("replace").command("/bin/true").startup(Startup::Enabled).build();
+    let layer = Layer::builder().services([("web".to_owned(), service)].into()).build();
+    let mut samples = Vec::new();
+    for _ in 0..300 {
+        let start = Instant::now();
+        client.add_layer("bench", &layer, true).expect("add_layer");
+        client.replan_services().expect("replan");
+        samples.push(start.elapsed());
+        pebble.world().requests.clear();
+    }
+    let stats = stats(samples);
+    println!("\nPebble add_layer + replan round trip (fake Pebble, Unix socket, 3 requests):");
+    println!("  median {:>9.3?}  mean {:>9.3?}  p90 {:>9.3?}", stats.median, stats.mean, stats.p90);
 }
 
 fn state() -> State {
