@@ -9,25 +9,46 @@
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::time::Duration;
 
 use crate::charm::ContainerName;
 use crate::pebble::{
-    Change, CheckInfo, Client, ExecOptions, ExecOutput, FileInfo, FileOptions, Layer, Notice, NoticeFilter,
+    Change, CheckInfo, ExecOptions, ExecOutput, FileInfo, FileOptions, Layer, Notice, NoticeFilter, PebbleApi,
     PebbleError, Plan, ServiceInfo,
 };
 
 /// Where Juju mounts each container's Pebble socket in the charm container.
 const PEBBLE_SOCKET_DIR: &str = "/charm/containers";
 
-/// Overrides [`PEBBLE_SOCKET_DIR`], for running a charm outside Juju (process-level tests
+/// Overrides `/charm/containers`, for running a charm outside Juju (process-level tests
 /// with a fake Pebble). Juju never sets it.
 pub const SOCKET_DIR_VAR: &str = "JUJU_OPS_CONTAINERS_DIR";
 
+/// The path of a container's Pebble socket: `/charm/containers/<name>/pebble.socket`
+/// (or under `JUJU_OPS_CONTAINERS_DIR`).
+pub fn socket_path(name: &str) -> PathBuf {
+    let dir = std::env::var_os(SOCKET_DIR_VAR).map_or_else(|| PathBuf::from(PEBBLE_SOCKET_DIR), PathBuf::from);
+    dir.join(name).join("pebble.socket")
+}
+
 /// Any of the charm's containers, by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone)]
 pub struct AnyContainer {
     name: &'static str,
+    api: Rc<dyn PebbleApi>,
+}
+
+impl std::fmt::Debug for AnyContainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("AnyContainer").field(&self.name).finish()
+    }
+}
+
+impl PartialEq for AnyContainer {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
 }
 
 /// The workload container `C`.
@@ -37,13 +58,13 @@ pub struct Container<C: ContainerName> {
 }
 
 impl<C: ContainerName> Container<C> {
-    pub(crate) fn new() -> Self {
-        Container { any: AnyContainer::new(C::NAME), _container: PhantomData }
+    pub(crate) fn new(api: Rc<dyn PebbleApi>) -> Self {
+        Container { any: AnyContainer::new(C::NAME, api), _container: PhantomData }
     }
 
     /// The container, erased.
     pub fn erase(&self) -> AnyContainer {
-        self.any
+        self.any.clone()
     }
 }
 
@@ -57,7 +78,7 @@ impl<C: ContainerName> std::ops::Deref for Container<C> {
 
 impl<C: ContainerName> Clone for Container<C> {
     fn clone(&self) -> Self {
-        Container::new()
+        Container { any: self.any.clone(), _container: PhantomData }
     }
 }
 
@@ -68,8 +89,8 @@ impl<C: ContainerName> std::fmt::Debug for Container<C> {
 }
 
 impl AnyContainer {
-    pub(crate) fn new(name: &'static str) -> Self {
-        AnyContainer { name }
+    pub(crate) fn new(name: &'static str, api: Rc<dyn PebbleApi>) -> Self {
+        AnyContainer { name, api }
     }
 
     /// The container's name in the metadata.
@@ -79,19 +100,19 @@ impl AnyContainer {
 
     /// The path of the container's Pebble socket: `/charm/containers/<name>/pebble.socket`.
     pub fn socket_path(&self) -> PathBuf {
-        let dir = std::env::var_os(SOCKET_DIR_VAR).map_or_else(|| PathBuf::from(PEBBLE_SOCKET_DIR), PathBuf::from);
-        dir.join(self.name).join("pebble.socket")
+        socket_path(self.name)
     }
 
-    /// The container's Pebble client (Python's `container.pebble`).
-    pub fn pebble(&self) -> Client {
-        Client::new(self.socket_path())
+    /// The container's Pebble (Python's `container.pebble`): the socket client in
+    /// production, the in-memory Pebble in tests.
+    pub fn pebble(&self) -> &dyn PebbleApi {
+        self.api.as_ref()
     }
 
     /// Whether Pebble answers now. A `true` can be stale by the next call, so every other
     /// method stays fallible; prefer handling their `PebbleError::Connection`.
     pub fn can_connect(&self) -> bool {
-        match self.pebble().get_system_info() {
+        match self.api.get_system_info() {
             Ok(_) => true,
             Err(error) => {
                 log::debug!("Pebble in {} is not reachable: {error}", self.name);
@@ -102,17 +123,17 @@ impl AnyContainer {
 
     /// Adds a layer (`combine` merges it into an existing layer of the same label).
     pub fn add_layer(&self, label: &str, layer: &Layer, combine: bool) -> Result<(), PebbleError> {
-        self.pebble().add_layer(label, layer, combine)
+        self.api.add_layer(label, layer, combine)
     }
 
     /// The plan: every layer combined.
     pub fn get_plan(&self) -> Result<Plan, PebbleError> {
-        self.pebble().get_plan()
+        self.api.get_plan()
     }
 
     /// The services named (all when `names` is empty).
     pub fn get_services(&self, names: &[&str]) -> Result<Vec<ServiceInfo>, PebbleError> {
-        self.pebble().get_services(names)
+        self.api.get_services(names)
     }
 
     /// One service, or an error if the plan has no such service.
@@ -127,92 +148,95 @@ impl AnyContainer {
 
     /// Starts `startup: enabled` services and restarts changed ones.
     pub fn replan(&self) -> Result<Change, PebbleError> {
-        self.pebble().replan_services()
+        self.api.services_action("replan", &[])
     }
 
     /// Starts every `startup: enabled` service.
     pub fn autostart(&self) -> Result<Change, PebbleError> {
-        self.pebble().autostart_services()
+        self.api.services_action("autostart", &[])
     }
 
     /// Starts the services.
     pub fn start(&self, names: &[&str]) -> Result<Change, PebbleError> {
-        self.pebble().start_services(names)
+        self.api.services_action("start", names)
     }
 
     /// Stops the services.
     pub fn stop(&self, names: &[&str]) -> Result<Change, PebbleError> {
-        self.pebble().stop_services(names)
+        self.api.services_action("stop", names)
     }
 
     /// Restarts the services.
     pub fn restart(&self, names: &[&str]) -> Result<Change, PebbleError> {
-        self.pebble().restart_services(names)
+        self.api.services_action("restart", names)
     }
 
     /// Writes a file.
     pub fn push(&self, path: &str, content: impl AsRef<[u8]>, options: &FileOptions) -> Result<(), PebbleError> {
-        self.pebble().push(path, content.as_ref(), options)
+        self.api.push(path, content.as_ref(), options)
     }
 
     /// Reads a file.
     pub fn pull(&self, path: &str) -> Result<Vec<u8>, PebbleError> {
-        self.pebble().pull(path)
+        self.api.pull(path)
     }
 
     /// Lists a directory (or, with `itself`, the path itself).
     pub fn list_files(&self, path: &str, pattern: Option<&str>, itself: bool) -> Result<Vec<FileInfo>, PebbleError> {
-        self.pebble().list_files(path, pattern, itself)
+        self.api.list_files(path, pattern, itself)
     }
 
     /// Whether `path` exists.
     pub fn exists(&self, path: &str) -> Result<bool, PebbleError> {
-        self.pebble().exists(path)
+        match self.api.list_files(path, None, true) {
+            Ok(_) => Ok(true),
+            Err(error) if error.is_not_found() => Ok(false),
+            Err(error) => Err(error),
+        }
     }
 
     /// Whether `path` is a directory.
     pub fn isdir(&self, path: &str) -> Result<bool, PebbleError> {
-        self.pebble().isdir(path)
+        match self.api.list_files(path, None, true) {
+            Ok(files) => Ok(files.first().is_some_and(FileInfo::is_dir)),
+            Err(error) if error.is_not_found() => Ok(false),
+            Err(error) => Err(error),
+        }
     }
 
     /// Creates a directory.
     pub fn make_dir(&self, path: &str, options: &FileOptions) -> Result<(), PebbleError> {
-        self.pebble().make_dir(path, options)
+        self.api.make_dir(path, options)
     }
 
     /// Removes a file or (with `recursive`) a directory tree.
     pub fn remove_path(&self, path: &str, recursive: bool) -> Result<(), PebbleError> {
-        self.pebble().remove_path(path, recursive)
+        self.api.remove_path(path, recursive)
     }
 
     /// Runs a command to completion; a non-zero exit is `PebbleError::Exec` with the output.
     pub fn exec(&self, command: &[&str], options: &ExecOptions) -> Result<ExecOutput, PebbleError> {
-        self.pebble().exec(command, options)
+        self.api.exec(command, options)
     }
 
     /// The checks at `level`, for `names` (all when empty).
     pub fn get_checks(&self, level: Option<&str>, names: &[&str]) -> Result<Vec<CheckInfo>, PebbleError> {
-        self.pebble().get_checks(level, names)
+        self.api.get_checks(level, names)
     }
 
     /// Starts checks; those that changed.
     pub fn start_checks(&self, names: &[&str]) -> Result<Vec<String>, PebbleError> {
-        self.pebble().start_checks(names)
+        self.api.checks_action("start", names)
     }
 
     /// Stops checks; those that changed.
     pub fn stop_checks(&self, names: &[&str]) -> Result<Vec<String>, PebbleError> {
-        self.pebble().stop_checks(names)
+        self.api.checks_action("stop", names)
     }
 
     /// Notices matching `filter`.
     pub fn get_notices(&self, filter: &NoticeFilter) -> Result<Vec<Notice>, PebbleError> {
-        self.pebble().get_notices(filter)
-    }
-
-    /// One notice by id.
-    pub fn get_notice(&self, id: &str) -> Result<Notice, PebbleError> {
-        self.pebble().get_notice(id)
+        self.api.get_notices(filter)
     }
 
     /// Records a custom notice; its id.
@@ -222,11 +246,11 @@ impl AnyContainer {
         data: &BTreeMap<String, String>,
         repeat_after: Option<Duration>,
     ) -> Result<String, PebbleError> {
-        self.pebble().notify(key, data, repeat_after)
+        self.api.notify(key, data, repeat_after)
     }
 
     /// Sends a signal (`SIGHUP`) to services.
     pub fn send_signal(&self, signal: &str, services: &[&str]) -> Result<(), PebbleError> {
-        self.pebble().send_signal(signal, services)
+        self.api.send_signal(signal, services)
     }
 }

@@ -545,7 +545,7 @@ deferrable!(StorageDetachingEvent<S: StorageName>);
 
 fn workload<C: ContainerName>(ctx: &EventContext<'_>) -> Result<Container<C>, ModelError> {
     match ctx.context.workload_name.as_deref() {
-        Some(name) if name == C::NAME => Ok(Container::new()),
+        Some(name) if name == C::NAME => Ok(Container::new(ctx.core.backend.pebble(C::NAME))),
         Some(_) => Err(ctx.missing("a JUJU_WORKLOAD_NAME naming this container")),
         None => Err(ctx.missing("JUJU_WORKLOAD_NAME")),
     }

@@ -339,15 +339,14 @@ impl<M: CharmMeta> Unit<M> {
 
     /// The workload container `C`: `unit.container::<Pause>()` compiles only for declared containers.
     pub fn container<C: ContainerName<Charm = M>>(&self) -> Container<C> {
-        Container::new()
+        Container::new(self.core.backend.pebble(C::NAME))
     }
 
     /// Every declared container, by name (Python's `unit.containers`).
     pub fn containers(&self) -> Vec<AnyContainer> {
-        let mut containers: Vec<AnyContainer> =
-            self.core.meta.containers.iter().map(|c| AnyContainer::new(c.name)).collect();
-        containers.sort();
-        containers
+        let mut names: Vec<&'static str> = self.core.meta.containers.iter().map(|c| c.name).collect();
+        names.sort_unstable();
+        names.into_iter().map(|name| AnyContainer::new(name, self.core.backend.pebble(name))).collect()
     }
 
     /// Opens a port (`open-port`).

@@ -226,6 +226,10 @@ impl Backend for HookTools {
         self.run_quiet(calls::state_set(map))
     }
 
+    fn pebble(&self, container: &str) -> std::rc::Rc<dyn crate::pebble::PebbleApi> {
+        std::rc::Rc::new(crate::pebble::Client::new(crate::container::socket_path(container)))
+    }
+
     fn resource_get(&self, name: &str) -> Result<PathBuf, BackendError> {
         // resource-get prints a plain path, with no trailing newline.
         Ok(PathBuf::from(self.run(&calls::resource_get(name))?.trim()))

@@ -259,6 +259,8 @@ pub trait Backend {
     fn state_get(&self, key: &str) -> Result<Option<String>, BackendError>;
     /// `state-set --file -`: sets one key in the controller-side store.
     fn state_set(&self, key: &str, value: &str) -> Result<(), BackendError>;
+    /// The Pebble of workload container `container`: its socket client in production.
+    fn pebble(&self, container: &str) -> std::rc::Rc<dyn crate::pebble::PebbleApi>;
     /// `resource-get <name>`: the path of the fetched resource.
     fn resource_get(&self, name: &str) -> Result<std::path::PathBuf, BackendError>;
 }

@@ -133,7 +133,8 @@ impl Client {
         self.checks_action("stop", names)
     }
 
-    fn checks_action(&self, action: &str, names: &[&str]) -> Result<Vec<String>, PebbleError> {
+    /// `POST /v1/checks` with `action` (`start`, `stop`); the checks that changed.
+    pub fn checks_action(&self, action: &str, names: &[&str]) -> Result<Vec<String>, PebbleError> {
         let (result, _) = self.call("POST", "/v1/checks", &[], Some(json!({"action": action, "checks": names})))?;
         // Pebble answers `"changed": null` when nothing changed.
         Ok(decode::<Option<Vec<String>>>(result.get("changed").cloned().unwrap_or(Value::Null), "changed checks")?

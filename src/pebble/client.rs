@@ -250,7 +250,9 @@ impl Client {
         self.services_action("autostart", &[])
     }
 
-    fn services_action(&self, action: &str, names: &[&str]) -> Result<Change, PebbleError> {
+    /// `POST /v1/services` with `action` (`start`, `stop`, `restart`, `replan`, `autostart`),
+    /// waiting for the change.
+    pub fn services_action(&self, action: &str, names: &[&str]) -> Result<Change, PebbleError> {
         let body = json!({"action": action, "services": names});
         let (_, change) = self.call("POST", "/v1/services", &[], Some(body))?;
         let id = change.ok_or_else(|| PebbleError::Protocol(format!("services {action} gave no change id")))?;

@@ -6,6 +6,7 @@
 //! Every call returns a `Result`: a typed container handle says which container, never
 //! that Pebble is up.
 
+mod api;
 mod checks;
 mod client;
 mod exec;
@@ -15,6 +16,7 @@ mod transport;
 
 use std::path::{Path, PathBuf};
 
+pub use api::PebbleApi;
 pub use checks::{BasicIdentity, CheckInfo, Identity, LocalIdentity, Notice, NoticeFilter};
 pub use client::{Change, Client, ServiceInfo, ServiceStatus, SystemInfo, Task};
 pub use exec::{ExecOptions, ExecOutput};

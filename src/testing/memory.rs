@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
@@ -37,7 +38,7 @@ pub struct Record {
 
 /// The in-memory Juju backend for one dispatch.
 pub struct MemoryBackend {
-    state: RefCell<State>,
+    state: Rc<RefCell<State>>,
     action: Option<RefCell<ActionRun>>,
     record: RefCell<Record>,
 }
@@ -45,7 +46,11 @@ pub struct MemoryBackend {
 impl MemoryBackend {
     /// A backend over `state`; `action` is the action being run, if this dispatch is one.
     pub fn new(state: State, action: Option<ActionRun>) -> Self {
-        MemoryBackend { state: RefCell::new(state), action: action.map(RefCell::new), record: RefCell::default() }
+        MemoryBackend {
+            state: Rc::new(RefCell::new(state)),
+            action: action.map(RefCell::new),
+            record: RefCell::default(),
+        }
     }
 
     /// Takes out the state, the action run and the record, leaving defaults behind.
@@ -312,6 +317,10 @@ impl Backend for MemoryBackend {
         self.call(calls::state_set(map));
         self.state.borrow_mut().controller_state.insert(key.to_owned(), value.to_owned());
         Ok(())
+    }
+
+    fn pebble(&self, container: &str) -> Rc<dyn crate::pebble::PebbleApi> {
+        Rc::new(super::pebble::MemoryPebble::new(self.state.clone(), container))
     }
 
     fn resource_get(&self, name: &str) -> Result<PathBuf, BackendError> {

@@ -29,6 +29,7 @@
 //! ```
 
 mod memory;
+mod pebble;
 mod state;
 
 use std::cell::RefCell;
@@ -36,6 +37,7 @@ use std::marker::PhantomData;
 use std::rc::Rc;
 
 pub use memory::{LogLine, MemoryBackend, Record};
+pub use pebble::{ContainerState, ExecHandler, MemoryPebble};
 pub use state::{ActionRun, RelationState, State, StorageState};
 
 use crate::backend::Backend;

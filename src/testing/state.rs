@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use crate::backend::Databag;
 use crate::charm::CharmConfig;
 use crate::state_store::Notice;
+
+use super::pebble::ContainerState;
 use crate::status::StatusValue;
 use crate::values::{ValueSource, Values};
 
@@ -46,6 +48,8 @@ pub struct State {
     pub deferred: Vec<Notice>,
     /// Juju's controller-side key-value store (`state-get`/`state-set`).
     pub controller_state: BTreeMap<String, String>,
+    /// The workload containers and their in-memory Pebble, by name.
+    pub containers: BTreeMap<String, ContainerState>,
 }
 
 impl Default for State {
@@ -68,6 +72,7 @@ impl Default for State {
             stored: BTreeMap::new(),
             deferred: Vec::new(),
             controller_state: BTreeMap::new(),
+            containers: BTreeMap::new(),
         }
     }
 }
@@ -93,6 +98,12 @@ impl State {
     /// Adds a relation.
     pub fn with_relation(mut self, relation: RelationState) -> Self {
         self.relations.push(relation);
+        self
+    }
+
+    /// Adds a container whose Pebble is up.
+    pub fn with_container(mut self, name: &str, container: ContainerState) -> Self {
+        self.containers.insert(name.to_owned(), container);
         self
     }
 

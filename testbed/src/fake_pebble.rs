@@ -101,6 +101,24 @@ impl FakePebble {
     pub fn start() -> std::io::Result<FakePebble> {
         let dir = tempfile::tempdir()?;
         let socket = dir.path().join("pebble.socket");
+        Self::serve_at(dir, socket)
+    }
+
+    /// Starts a fake Pebble for container `name` under a new directory laid out as Juju lays
+    /// out `/charm/containers`: `<dir>/<name>/pebble.socket` (see [`FakePebble::containers_dir`]).
+    pub fn start_for_container(name: &str) -> std::io::Result<FakePebble> {
+        let dir = tempfile::tempdir()?;
+        std::fs::create_dir(dir.path().join(name))?;
+        let socket = dir.path().join(name).join("pebble.socket");
+        Self::serve_at(dir, socket)
+    }
+
+    /// The directory to give a charm as `JUJU_OPS_CONTAINERS_DIR`.
+    pub fn containers_dir(&self) -> &Path {
+        self._dir.path()
+    }
+
+    fn serve_at(dir: tempfile::TempDir, socket: PathBuf) -> std::io::Result<FakePebble> {
         let listener = UnixListener::bind(&socket)?;
         let world = Arc::new(Mutex::new(World { chunk_above: 512, ..World::default() }));
         let stop = Arc::new(AtomicBool::new(false));

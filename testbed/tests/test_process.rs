@@ -414,3 +414,33 @@ fn a_corrupt_state_file_is_named_kept_aside_and_not_overwritten() {
     assert_eq!(kept.len(), 1);
     assert_eq!(std::fs::read_to_string(kept[0].path()).unwrap(), "{ half a document");
 }
+
+#[test]
+fn pebble_ready_configures_the_workload_over_the_real_socket() {
+    use juju_ops_testbed::fake_pebble::FakePebble;
+    let pebble = FakePebble::start_for_container("pause").unwrap();
+    let juju = fake(leader_with_thing("Rust"));
+    let dir = pebble.containers_dir().to_str().unwrap().to_owned();
+    let vars = [("JUJU_WORKLOAD_NAME", "pause"), ("JUJU_OPS_CONTAINERS_DIR", dir.as_str())];
+    let out = dispatch(&juju, "hooks/pause-pebble-ready", &vars);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let world = pebble.world();
+    assert_eq!(world.files.get("/etc/hello/greeting"), Some(&Some("hello, Rust\n".to_owned())));
+    assert!(world.running.contains("pause"));
+    let paths: Vec<&str> = world.requests.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(paths, ["/v1/files", "/v1/layers", "/v1/services", "/v1/changes/1/wait?timeout=4.000s"]);
+    assert_eq!(lines(&juju).last().unwrap(), "status-set --application=False active -- hello, Rust");
+}
+
+#[test]
+fn pebble_ready_defers_when_the_socket_is_gone() {
+    let juju = fake(leader_with_thing("Rust"));
+    let empty = tempfile::tempdir().unwrap();
+    let vars = [("JUJU_WORKLOAD_NAME", "pause"), ("JUJU_OPS_CONTAINERS_DIR", empty.path().to_str().unwrap())];
+    let out = dispatch(&juju, "hooks/pause-pebble-ready", &vars);
+    assert!(out.status.success());
+    assert!(lines(&juju).contains(&"juju-log --log-level INFO -- Pebble in pause went away; deferring".to_owned()));
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(state_file(&juju)).unwrap()).unwrap();
+    assert_eq!(saved["deferred"][0]["observer"], "HelloCharm::on_pause_pebble_ready");
+    assert_eq!(saved["deferred"][0]["snapshot"], json!({"workload_name": "pause"}));
+}

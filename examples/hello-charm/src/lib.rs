@@ -28,6 +28,30 @@ pub struct HelloState {
     pub things: Vec<String>,
 }
 
+/// Where the workload's greeting is written.
+pub const GREETING_FILE: &str = "/etc/hello/greeting";
+
+/// The Pebble layer for the workload, from the typed config.
+pub fn workload_layer(thing: &str) -> ops::pebble::Layer {
+    use ops::pebble::{Layer, Service, Startup};
+    let service = Service::builder()
+        .override_("replace")
+        .summary("the pause workload")
+        .command("/pause")
+        .startup(Startup::Enabled)
+        .environment([("GREETING".to_owned(), format!("hello, {thing}"))].into())
+        .build();
+    Layer::builder().summary("hello layer").services([("pause".to_owned(), service)].into()).build()
+}
+
+fn configure_workload(container: &ops::Container<Pause>, thing: &str) -> Result<(), ops::pebble::PebbleError> {
+    let options = ops::pebble::FileOptions { make_parents: true, permissions: Some(0o644), ..Default::default() };
+    container.push(GREETING_FILE, format!("hello, {thing}\n"), &options)?;
+    container.add_layer("hello", &workload_layer(thing), true)?;
+    container.replan()?;
+    Ok(())
+}
+
 /// The charm. It keeps the model, as a Python charm keeps `self.model`.
 pub struct HelloCharm {
     model: ops::Model<Meta>,
@@ -121,10 +145,25 @@ impl HelloCharm {
     }
 
     /// Containers: `container = event.workload`.
+    ///
+    /// The sidecar pattern: push a config file, add a layer built from the typed config,
+    /// replan; if Pebble is not reachable after all, defer and try again next dispatch.
     fn on_pause_pebble_ready(&mut self, event: &ops::PebbleReadyEvent<Pause>) -> ops::HandlerResult {
         let container = &event.workload;
         log::info!("Pebble is ready in {}", container.name());
-        Ok(())
+        let thing = self.model.config()?.thing.clone();
+        match configure_workload(container, &thing) {
+            Ok(()) => {
+                self.model.unit().set_status(ops::ActiveStatus::new(format!("hello, {thing}")))?;
+                Ok(())
+            }
+            Err(ops::pebble::PebbleError::Connection { .. }) => {
+                log::info!("Pebble in {} went away; deferring", container.name());
+                event.defer();
+                Ok(())
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// Relations and defer(): publish what this unit wants, once it is installed.

@@ -186,6 +186,38 @@ fn update_status_notices_the_db_relation() {
 }
 
 #[test]
+fn pebble_ready_configures_the_workload_through_pebble() {
+    use ops::pebble::ServiceStatus;
+    use ops::testing::ContainerState;
+    let state = State::default()
+        .with_config(&Config { thing: "Rust".into() })
+        .with_container("pause", ContainerState::connected());
+    let out = ctx().run(Event::pebble_ready(ctx().on().pause_pebble_ready), state).unwrap();
+    let pause = &out.state.containers["pause"];
+    assert_eq!(pause.file_text(hello_charm::GREETING_FILE).as_deref(), Some("hello, Rust\n"));
+    assert!(pause.files.contains_key("/etc/hello"), "parent directories made");
+    assert_eq!(pause.plan().services["pause"], hello_charm::workload_layer("Rust").services["pause"]);
+    assert_eq!(pause.service_statuses["pause"], ServiceStatus::Active);
+    assert_eq!(out.state.unit_status, ActiveStatus::new("hello, Rust").into());
+    assert!(out.state.deferred.is_empty());
+}
+
+#[test]
+fn pebble_ready_defers_when_pebble_is_not_reachable() {
+    use ops::testing::ContainerState;
+    let state = State::default().with_container("pause", ContainerState::default());
+    let out = ctx().run(Event::pebble_ready(ctx().on().pause_pebble_ready), state).unwrap();
+    assert_eq!(out.state.deferred[0].observer, "HelloCharm::on_pause_pebble_ready");
+
+    // Pebble is back: the replay at the next dispatch configures the workload.
+    let mut state = out.state;
+    state.containers.get_mut("pause").unwrap().can_connect = true;
+    let out = ctx().run(ctx().on().update_status, state).unwrap();
+    assert!(out.state.deferred.is_empty());
+    assert!(out.state.containers["pause"].is_running("pause"));
+}
+
+#[test]
 fn pebble_ready_gets_its_container() {
     let out = ctx().run(Event::pebble_ready(ctx().on().pause_pebble_ready), State::default()).unwrap();
     assert_eq!(out.record.logs[0].message, "Pebble is ready in pause");
