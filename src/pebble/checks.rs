@@ -81,6 +81,17 @@ pub struct NoticeFilter {
     pub user_id: Option<u32>,
 }
 
+/// One line of a service's log.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct LogEntry {
+    /// When (RFC 3339).
+    pub time: String,
+    /// The service that wrote it.
+    pub service: String,
+    /// The line.
+    pub message: String,
+}
+
 /// An identity that may talk to Pebble (Juju ≥ 3.6.4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
@@ -200,6 +211,26 @@ impl Client {
     pub fn abort_change(&self, id: &str) -> Result<Change, PebbleError> {
         let (result, _) = self.call("POST", &format!("/v1/changes/{id}"), &[], Some(json!({"action": "abort"})))?;
         decode(result, "change")
+    }
+
+    /// The last `n` lines (all when `None`) of the services' logs (`GET /v1/logs`, which
+    /// answers newline-delimited JSON, not Pebble's envelope).
+    pub fn get_logs(&self, services: &[&str], n: Option<u32>) -> Result<Vec<LogEntry>, PebbleError> {
+        let mut query: Vec<(&str, String)> = services.iter().map(|s| ("services", (*s).to_owned())).collect();
+        query.extend(n.map(|n| ("n", n.to_string())));
+        let path = super::transport::path_with_query("/v1/logs", &query);
+        let request = super::transport::Request { method: "GET", path, headers: vec![], body: vec![] };
+        let response = super::transport::send(self.socket(), self.timeout(), &request)?;
+        if response.status >= 400 {
+            return self.unwrap_json("GET", "/v1/logs", &response).map(|_| Vec::new());
+        }
+        String::from_utf8_lossy(&response.body)
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                serde_json::from_str(line).map_err(|e| PebbleError::Protocol(format!("log line {line:?}: {e}")))
+            })
+            .collect()
     }
 
     /// `GET /v1/identities`.

@@ -60,21 +60,37 @@ impl ExecOutput {
 
 type Socket = WebSocket<UnixStream>;
 
-impl Client {
-    /// Runs `command` to completion and collects its output (ops' `exec(...).wait_output()`).
-    /// A non-zero exit is [`PebbleError::Exec`], carrying the output.
-    pub fn exec(&self, command: &[&str], options: &ExecOptions) -> Result<ExecOutput, PebbleError> {
-        let (change_id, task_id) = self.start_exec(command, options)?;
-        let open = |name: &str| self.websocket(&task_id, name);
-        let _control = open("control")?;
-        let mut stdio = open("stdio")?;
-        let stderr_socket = if options.combine_stderr { None } else { Some(open("stderr")?) };
-        stdio.send(Message::Binary(options.stdin.clone().into())).map_err(ws_error)?;
-        stdio.send(Message::Text(json!({"command": "end"}).to_string().into())).map_err(ws_error)?;
+/// A command running in the container: signal it, then collect its output.
+pub struct ExecProcess {
+    client: Client,
+    change_id: String,
+    command: String,
+    wait: Duration,
+    control: Socket,
+    stdio: Socket,
+    stderr: Option<Socket>,
+}
+
+impl std::fmt::Debug for ExecProcess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecProcess").field("command", &self.command).field("change", &self.change_id).finish()
+    }
+}
+
+impl ExecProcess {
+    /// Sends `signal` (`SIGTERM`, `SIGHUP`...) to the process, over the control websocket.
+    pub fn send_signal(&mut self, signal: &str) -> Result<(), PebbleError> {
+        let message = json!({"command": "signal", "signal": {"name": signal}}).to_string();
+        self.control.send(Message::Text(message.into())).map_err(ws_error)
+    }
+
+    /// Waits for the process to finish and collects its output (ops' `wait_output`). A
+    /// non-zero exit is [`PebbleError::Exec`], carrying the output.
+    pub fn wait_output(mut self) -> Result<ExecOutput, PebbleError> {
         // Read both streams at once: a command filling one pipe must not block the other.
         let (stdout, stderr) = std::thread::scope(|scope| {
-            let stderr = stderr_socket.map(|mut socket| scope.spawn(move || read_stream(&mut socket)));
-            let stdout = read_stream(&mut stdio);
+            let stderr = self.stderr.take().map(|mut socket| scope.spawn(move || read_stream(&mut socket)));
+            let stdout = read_stream(&mut self.stdio);
             let stderr = match stderr {
                 Some(handle) => {
                     handle.join().unwrap_or_else(|_| Err(PebbleError::Protocol("stderr reader panicked".into())))
@@ -84,8 +100,7 @@ impl Client {
             (stdout, stderr)
         });
         let (stdout, stderr) = (stdout?, stderr?);
-        let wait = options.timeout.map_or(Duration::from_secs(60 * 60 * 24), |t| t + Duration::from_secs(1));
-        let change = self.wait_change(&change_id, wait)?;
+        let change = self.client.wait_change(&self.change_id, self.wait)?;
         let exit_code = change
             .tasks
             .first()
@@ -94,9 +109,30 @@ impl Client {
             .map_or(-1, |c| i32::try_from(c).unwrap_or(-1));
         let output = ExecOutput { exit_code, stdout, stderr };
         if exit_code != 0 {
-            return Err(PebbleError::Exec { command: command.join(" "), output });
+            return Err(PebbleError::Exec { command: self.command, output });
         }
         Ok(output)
+    }
+}
+
+impl Client {
+    /// Runs `command` to completion and collects its output (ops' `exec(...).wait_output()`).
+    /// A non-zero exit is [`PebbleError::Exec`], carrying the output.
+    pub fn exec(&self, command: &[&str], options: &ExecOptions) -> Result<ExecOutput, PebbleError> {
+        self.exec_process(command, options)?.wait_output()
+    }
+
+    /// Starts `command`, sends it `options.stdin`, and gives the running process.
+    pub fn exec_process(&self, command: &[&str], options: &ExecOptions) -> Result<ExecProcess, PebbleError> {
+        let (change_id, task_id) = self.start_exec(command, options)?;
+        let open = |name: &str| self.websocket(&task_id, name);
+        let control = open("control")?;
+        let mut stdio = open("stdio")?;
+        let stderr = if options.combine_stderr { None } else { Some(open("stderr")?) };
+        stdio.send(Message::Binary(options.stdin.clone().into())).map_err(ws_error)?;
+        stdio.send(Message::Text(json!({"command": "end"}).to_string().into())).map_err(ws_error)?;
+        let wait = options.timeout.map_or(Duration::from_secs(60 * 60 * 24), |t| t + Duration::from_secs(1));
+        Ok(ExecProcess { client: self.clone(), change_id, command: command.join(" "), wait, control, stdio, stderr })
     }
 
     fn start_exec(&self, command: &[&str], options: &ExecOptions) -> Result<(String, String), PebbleError> {

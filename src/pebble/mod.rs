@@ -17,9 +17,9 @@ mod transport;
 use std::path::{Path, PathBuf};
 
 pub use api::PebbleApi;
-pub use checks::{BasicIdentity, CheckInfo, Identity, LocalIdentity, Notice, NoticeFilter};
+pub use checks::{BasicIdentity, CheckInfo, Identity, LocalIdentity, LogEntry, Notice, NoticeFilter};
 pub use client::{Change, Client, ServiceInfo, ServiceStatus, SystemInfo, Task};
-pub use exec::{ExecOptions, ExecOutput};
+pub use exec::{ExecOptions, ExecOutput, ExecProcess};
 pub use files::{FileInfo, FileOptions};
 pub use layer::{Check, ExecCheck, HttpCheck, Layer, LogTarget, Plan, Service, Startup, TcpCheck, YamlError};
 

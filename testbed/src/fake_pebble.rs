@@ -47,6 +47,10 @@ pub struct World {
     pub checks: Vec<Value>,
     /// Notices as `GET /v1/notices` reports them.
     pub notices: Vec<Value>,
+    /// Signals sent to exec'd processes over the control websocket: (task, signal).
+    pub exec_signals: Vec<(String, String)>,
+    /// Service log lines, as `GET /v1/logs` streams them.
+    pub logs: Vec<Value>,
     /// Commands run with exec, by task id: the request, and the outcome once run.
     pub execs: BTreeMap<String, Exec>,
 }
@@ -298,6 +302,10 @@ fn route(world: &mut World, method: &str, path: &str, body: &str) -> Answer {
         }
         ("POST", "/v1/signals") => sync(Value::Bool(true)),
         ("POST", "/v1/exec") => start_exec(world, &body),
+        ("GET", "/v1/logs") => {
+            let lines: Vec<String> = world.logs.iter().map(|l| format!("{l}\n")).collect();
+            (200, "application/x-ndjson".into(), lines.concat())
+        }
         _ => error(404, "Not Found", &format!("not found: {path}")),
     }
 }
@@ -574,7 +582,17 @@ fn exec_stream(mut stream: UnixStream, world: &Mutex<World>, path: &str, key: &s
             let _ = socket.send(tungstenite::Message::Binary(stderr.into()));
             let _ = socket.send(end());
         }
-        _ => while socket.read().is_ok() {},
+        _ => {
+            while let Ok(message) = socket.read() {
+                if let tungstenite::Message::Text(text) = message {
+                    let command: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
+                    if command["command"] == "signal" {
+                        let signal = command["signal"]["name"].as_str().unwrap_or_default().to_owned();
+                        lock().exec_signals.push((task.clone(), signal));
+                    }
+                }
+            }
+        }
     }
     Ok(())
 }

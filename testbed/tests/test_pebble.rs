@@ -214,3 +214,32 @@ fn exec_can_combine_stderr_into_stdout() {
     assert_eq!(output.stdout_text(), "out\nerr\n");
     assert!(output.stderr.is_empty());
 }
+
+#[test]
+fn logs_are_newline_delimited_json() {
+    let pebble = FakePebble::start().unwrap();
+    pebble.world().logs = vec![
+        serde_json::json!({"time": "2026-11-24T03:00:00Z", "service": "web", "message": "started"}),
+        serde_json::json!({"time": "2026-11-24T03:00:01Z", "service": "web", "message": "listening on :8080"}),
+    ];
+    let client = Client::new(pebble.socket());
+    let logs = client.get_logs(&["web"], Some(10)).unwrap();
+    assert_eq!(logs.iter().map(|l| l.message.as_str()).collect::<Vec<_>>(), ["started", "listening on :8080"]);
+    assert_eq!(pebble.world().requests[0].path, "/v1/logs?services=web&n=10");
+}
+
+#[test]
+fn a_running_exec_can_be_signalled_over_the_control_websocket() {
+    use ops::pebble::ExecOptions;
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket());
+    let mut process = client.exec_process(&["sh", "-c", "sleep 0.2; echo done"], &ExecOptions::default()).unwrap();
+    process.send_signal("SIGTERM").unwrap();
+    assert_eq!(process.wait_output().unwrap().stdout_text(), "done\n");
+    // The fake records the signal (it does not kill: its command runs to the end).
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    while pebble.world().exec_signals.is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(pebble.world().exec_signals, [("t1".to_owned(), "SIGTERM".to_owned())]);
+}
