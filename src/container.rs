@@ -204,6 +204,16 @@ impl AnyContainer {
         }
     }
 
+    /// Copies local files and directories into `dest_dir` (ops' `push_path`).
+    pub fn push_path(&self, sources: &[&std::path::Path], dest_dir: &str) -> Result<(), PebbleError> {
+        crate::pebble::push_path(self.api.as_ref(), sources, dest_dir)
+    }
+
+    /// Copies files and directories from the container into local `dest_dir` (ops' `pull_path`).
+    pub fn pull_path(&self, sources: &[&str], dest_dir: &std::path::Path) -> Result<(), PebbleError> {
+        crate::pebble::pull_path(self.api.as_ref(), sources, dest_dir)
+    }
+
     /// Creates a directory.
     pub fn make_dir(&self, path: &str, options: &FileOptions) -> Result<(), PebbleError> {
         self.api.make_dir(path, options)

@@ -285,3 +285,122 @@ mod tests {
         assert_eq!(err.to_string(), "Pebble could not use /x (not-found): stat /x: no such file");
     }
 }
+
+/// Copies local files and directories into `dest_dir` in the container (ops' `push_path`).
+///
+/// A source directory is copied with its own name (`/src/conf` → `<dest>/conf/...`);
+/// `dir/*` copies what is in it. Symlinks are followed. Failures are collected per file
+/// and reported together as [`PebbleError::PushPull`] after everything else was copied.
+pub fn push_path(api: &dyn super::PebbleApi, sources: &[&std::path::Path], dest_dir: &str) -> Result<(), PebbleError> {
+    let mut failures = Vec::new();
+    for source in sources {
+        let text = source.to_string_lossy();
+        let (root, items): (std::path::PathBuf, Vec<std::path::PathBuf>) = match text.strip_suffix("/*") {
+            Some(dir) => match std::fs::read_dir(dir) {
+                Ok(entries) => (dir.into(), entries.filter_map(|e| e.ok().map(|e| e.path())).collect()),
+                Err(error) => {
+                    failures.push((dir.to_owned(), error.to_string()));
+                    continue;
+                }
+            },
+            None => (source.parent().map(|p| p.to_path_buf()).unwrap_or_default(), vec![source.to_path_buf()]),
+        };
+        for item in items {
+            push_tree(api, &root, &item, dest_dir, &mut failures);
+        }
+    }
+    if failures.is_empty() { Ok(()) } else { Err(PebbleError::PushPull { failures }) }
+}
+
+fn push_tree(
+    api: &dyn super::PebbleApi,
+    root: &std::path::Path,
+    local: &std::path::Path,
+    dest_dir: &str,
+    failures: &mut Vec<(String, String)>,
+) {
+    let relative = local.strip_prefix(root).unwrap_or(local).to_string_lossy().into_owned();
+    let remote = format!("{}/{}", dest_dir.trim_end_matches('/'), relative.trim_start_matches('/'));
+    let options = FileOptions { make_parents: true, ..FileOptions::default() };
+    let result = if local.is_dir() {
+        api.make_dir(&remote, &options).map_err(|e| e.to_string()).and_then(|()| {
+            let entries = std::fs::read_dir(local).map_err(|e| e.to_string())?;
+            for entry in entries.filter_map(Result::ok) {
+                push_tree(api, root, &entry.path(), dest_dir, failures);
+            }
+            Ok(())
+        })
+    } else {
+        std::fs::read(local)
+            .map_err(|e| e.to_string())
+            .and_then(|content| api.push(&remote, &content, &options).map_err(|e| e.to_string()))
+    };
+    if let Err(error) = result {
+        failures.push((local.display().to_string(), error));
+    }
+}
+
+/// Copies files and directories from the container into local `dest_dir` (ops' `pull_path`);
+/// the same naming rules as [`push_path`].
+pub fn pull_path(api: &dyn super::PebbleApi, sources: &[&str], dest_dir: &std::path::Path) -> Result<(), PebbleError> {
+    let mut failures = Vec::new();
+    for source in sources {
+        let (root, items) = match source.strip_suffix("/*") {
+            Some(dir) => match api.list_files(dir, None, false) {
+                Ok(files) => (dir.to_owned(), files),
+                Err(error) => {
+                    failures.push((dir.to_owned(), error.to_string()));
+                    continue;
+                }
+            },
+            None => match api.list_files(source, None, true) {
+                Ok(files) => (parent_dir(source).to_owned(), files),
+                Err(error) => {
+                    failures.push(((*source).to_owned(), error.to_string()));
+                    continue;
+                }
+            },
+        };
+        for item in items {
+            pull_tree(api, &root, &item, dest_dir, &mut failures);
+        }
+    }
+    if failures.is_empty() { Ok(()) } else { Err(PebbleError::PushPull { failures }) }
+}
+
+fn parent_dir(path: &str) -> &str {
+    match path.trim_end_matches('/').rsplit_once('/') {
+        Some(("", _)) | None => "/",
+        Some((parent, _)) => parent,
+    }
+}
+
+fn pull_tree(
+    api: &dyn super::PebbleApi,
+    root: &str,
+    item: &FileInfo,
+    dest_dir: &std::path::Path,
+    failures: &mut Vec<(String, String)>,
+) {
+    let relative = item.path.strip_prefix(root).unwrap_or(&item.path).trim_start_matches('/');
+    let local = dest_dir.join(relative);
+    let result = if item.is_dir() {
+        std::fs::create_dir_all(&local).map_err(|e| e.to_string()).and_then(|()| {
+            let children = api.list_files(&item.path, None, false).map_err(|e| e.to_string())?;
+            for child in &children {
+                pull_tree(api, root, child, dest_dir, failures);
+            }
+            Ok(())
+        })
+    } else {
+        api.pull(&item.path).map_err(|e| e.to_string()).and_then(|content| {
+            if let Some(parent) = local.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(&local, content).map_err(|e| e.to_string())
+        })
+    };
+    if let Err(error) = result {
+        failures.push((item.path.clone(), error));
+    }
+}

@@ -20,7 +20,7 @@ pub use api::PebbleApi;
 pub use checks::{BasicIdentity, CheckInfo, Identity, LocalIdentity, LogEntry, Notice, NoticeFilter};
 pub use client::{Change, Client, ServiceInfo, ServiceStatus, SystemInfo, Task};
 pub use exec::{ExecOptions, ExecOutput, ExecProcess};
-pub use files::{FileInfo, FileOptions};
+pub use files::{FileInfo, FileOptions, pull_path, push_path};
 pub use layer::{Check, ExecCheck, HttpCheck, Layer, LogTarget, Plan, Service, Startup, TcpCheck, YamlError};
 
 /// An error talking to Pebble.
@@ -73,6 +73,12 @@ pub enum PebbleError {
         command: String,
         /// Its exit code and output.
         output: ExecOutput,
+    },
+    /// Some files of a `push_path`/`pull_path` could not be copied (the others were).
+    #[error("could not copy {} path(s): {}", .failures.len(), .failures.iter().map(|(p, e)| format!("{p}: {e}")).collect::<Vec<_>>().join("; "))]
+    PushPull {
+        /// Each path that failed, with why.
+        failures: Vec<(String, String)>,
     },
     /// Waiting (for a change) took longer than allowed.
     #[error("timed out waiting for {what}")]

@@ -243,3 +243,24 @@ fn a_running_exec_can_be_signalled_over_the_control_websocket() {
     }
     assert_eq!(pebble.world().exec_signals, [("t1".to_owned(), "SIGTERM".to_owned())]);
 }
+
+#[test]
+fn push_path_and_pull_path_copy_whole_trees() {
+    let pebble = FakePebble::start().unwrap();
+    let client = Client::new(pebble.socket());
+    let local = tempfile::tempdir().unwrap();
+    let conf = local.path().join("conf");
+    std::fs::create_dir_all(conf.join("sub")).unwrap();
+    std::fs::write(conf.join("a.yaml"), "a: 1\n").unwrap();
+    std::fs::write(conf.join("sub/b.yaml"), "b: 2\n").unwrap();
+    ops::pebble::push_path(&client, &[conf.as_path()], "/etc/app").unwrap();
+    assert_eq!(pebble.world().files.get("/etc/app/conf/sub/b.yaml"), Some(&Some("b: 2\n".to_owned())));
+
+    let back = tempfile::tempdir().unwrap();
+    ops::pebble::pull_path(&client, &["/etc/app/conf/*"], back.path()).unwrap();
+    assert_eq!(std::fs::read_to_string(back.path().join("a.yaml")).unwrap(), "a: 1\n");
+    assert_eq!(std::fs::read_to_string(back.path().join("sub/b.yaml")).unwrap(), "b: 2\n");
+
+    let err = ops::pebble::pull_path(&client, &["/nope"], back.path()).unwrap_err();
+    assert!(matches!(&err, PebbleError::PushPull { failures } if failures[0].0 == "/nope"), "{err}");
+}
