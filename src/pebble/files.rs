@@ -264,28 +264,6 @@ impl Client {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn multipart_parts_are_split_by_name() {
-        let body = b"--XYZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"/a\"\r\n\r\nline1\r\nline2\r\n--XYZ\r\nContent-Disposition: form-data; name=\"response\"\r\n\r\n{\"result\":[]}\r\n--XYZ--\r\n";
-        let parts = multipart_parts("multipart/form-data; boundary=XYZ", body).unwrap();
-        assert_eq!(parts.len(), 2);
-        assert_eq!((parts[0].name.as_str(), parts[0].body.as_slice()), ("files", &b"line1\r\nline2"[..]));
-        assert_eq!(parts[1].name, "response");
-    }
-
-    #[test]
-    fn per_path_errors_become_path_errors() {
-        let result = json!([{"path": "/x", "error": {"kind": "not-found", "message": "stat /x: no such file"}}]);
-        let err = check_paths(&result).unwrap_err();
-        assert!(err.is_not_found());
-        assert_eq!(err.to_string(), "Pebble could not use /x (not-found): stat /x: no such file");
-    }
-}
-
 /// Copies local files and directories into `dest_dir` in the container (ops' `push_path`).
 ///
 /// A source directory is copied with its own name (`/src/conf` → `<dest>/conf/...`);
@@ -402,5 +380,27 @@ fn pull_tree(
     };
     if let Err(error) = result {
         failures.push((item.path.clone(), error));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_parts_are_split_by_name() {
+        let body = b"--XYZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"/a\"\r\n\r\nline1\r\nline2\r\n--XYZ\r\nContent-Disposition: form-data; name=\"response\"\r\n\r\n{\"result\":[]}\r\n--XYZ--\r\n";
+        let parts = multipart_parts("multipart/form-data; boundary=XYZ", body).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!((parts[0].name.as_str(), parts[0].body.as_slice()), ("files", &b"line1\r\nline2"[..]));
+        assert_eq!(parts[1].name, "response");
+    }
+
+    #[test]
+    fn per_path_errors_become_path_errors() {
+        let result = json!([{"path": "/x", "error": {"kind": "not-found", "message": "stat /x: no such file"}}]);
+        let err = check_paths(&result).unwrap_err();
+        assert!(err.is_not_found());
+        assert_eq!(err.to_string(), "Pebble could not use /x (not-found): stat /x: no such file");
     }
 }
