@@ -1,7 +1,7 @@
 //! The framework's order of work, through the in-memory Juju: observers in registration
 //! order, errors and panics, collect-status, caching, unknown events.
 
-use ops::hello::{FortuneParams, Meta};
+use ops::hello::{FortuneParams, Meta, Pause};
 use ops::testing::{Context, Event, State};
 use ops::{ActiveStatus, BlockedStatus, DispatchError, StatusValue, WaitingStatus};
 
@@ -33,6 +33,15 @@ impl ops::CharmBase for Probe {
         framework.observe(on.start, Self::ping);
         framework.observe(PING, Self::on_ping);
         framework.observe(on.start, Self::after_ping);
+        framework.observe(on.pause_pebble_custom_notice, |_: &mut Self, e: &ops::PebbleCustomNoticeEvent<Pause>| {
+            log::info!("notice {} {} {} in {}", e.notice_id, e.notice_type, e.notice_key, e.workload.name());
+            e.defer();
+            Ok(())
+        });
+        framework.observe(on.pause_pebble_check_failed, |_: &mut Self, e: &ops::PebbleCheckFailedEvent<Pause>| {
+            log::info!("check {} failed", e.check_name);
+            Ok(())
+        });
         let commit = framework.framework_on();
         framework.observe(commit.pre_commit, |_: &mut Self, _: &ops::PreCommitEvent| {
             log::info!("pre-commit");
@@ -230,4 +239,17 @@ fn custom_events_can_be_deferred_and_survive_in_the_queue() {
     let out = Context::<Probe>::new().run(Event::hook("update-status"), state).unwrap();
     assert_eq!(messages(&out)[..2], ["ping 1", "ping 2"], "replayed first, in order");
     assert!(out.state.deferred.is_empty());
+}
+
+#[test]
+fn pebble_notice_and_check_events_carry_their_details_and_defer() {
+    let ctx = Context::<Probe>::new();
+    let event = Event::pebble_custom_notice(ctx.on().pause_pebble_custom_notice, "42", "example.com/reload");
+    let out = ctx.run(event, with_thing("x")).unwrap();
+    assert_eq!(messages(&out)[0], "notice 42 custom example.com/reload in pause");
+    let snapshot = &out.state.deferred[0].snapshot;
+    assert_eq!(snapshot["notice_key"], "example.com/reload");
+
+    let out = ctx.run(Event::pebble_check_failed(ctx.on().pause_pebble_check_failed, "up"), out.state).unwrap();
+    assert_eq!(messages(&out)[..2], ["notice 42 custom example.com/reload in pause", "check up failed"]);
 }

@@ -43,7 +43,9 @@ pub use state::{ActionRun, RelationState, State, StorageState};
 use crate::backend::Backend;
 use crate::charm::{ActionParams, CharmBase, CharmMeta, ContainerName, RelationEndpoint};
 use crate::context::JujuContext;
-use crate::events::{EventSource, PebbleReadyEvent};
+use crate::events::{
+    EventSource, PebbleCheckFailedEvent, PebbleCheckRecoveredEvent, PebbleCustomNoticeEvent, PebbleReadyEvent,
+};
 use crate::framework::{DispatchError, DispatchReport, dispatch};
 use crate::state_store::{Controller, StateData, StateStore, StoreError};
 use crate::values::{ValueSource, Values};
@@ -113,6 +115,44 @@ impl Event {
     pub fn pebble_ready<C: ContainerName>(_source: EventSource<PebbleReadyEvent<C>>) -> Self {
         let mut event = Self::hook(&format!("{}-pebble-ready", C::NAME));
         event.vars.push(("JUJU_WORKLOAD_NAME".into(), C::NAME.to_owned()));
+        event
+    }
+
+    /// `<container>-pebble-custom-notice` for a custom notice `key` with id `id`.
+    pub fn pebble_custom_notice<C: ContainerName>(
+        _source: EventSource<PebbleCustomNoticeEvent<C>>,
+        id: &str,
+        key: &str,
+    ) -> Self {
+        let mut event = Self::hook(&format!("{}-pebble-custom-notice", C::NAME));
+        event.vars.extend([
+            ("JUJU_WORKLOAD_NAME".into(), C::NAME.to_owned()),
+            ("JUJU_NOTICE_ID".into(), id.to_owned()),
+            ("JUJU_NOTICE_TYPE".into(), "custom".to_owned()),
+            ("JUJU_NOTICE_KEY".into(), key.to_owned()),
+        ]);
+        event
+    }
+
+    /// `<container>-pebble-check-failed` for check `check`.
+    pub fn pebble_check_failed<C: ContainerName>(_source: EventSource<PebbleCheckFailedEvent<C>>, check: &str) -> Self {
+        Self::check_event::<C>("failed", check)
+    }
+
+    /// `<container>-pebble-check-recovered` for check `check`.
+    pub fn pebble_check_recovered<C: ContainerName>(
+        _source: EventSource<PebbleCheckRecoveredEvent<C>>,
+        check: &str,
+    ) -> Self {
+        Self::check_event::<C>("recovered", check)
+    }
+
+    fn check_event<C: ContainerName>(what: &str, check: &str) -> Self {
+        let mut event = Self::hook(&format!("{}-pebble-check-{what}", C::NAME));
+        event.vars.extend([
+            ("JUJU_WORKLOAD_NAME".into(), C::NAME.to_owned()),
+            ("JUJU_PEBBLE_CHECK_NAME".into(), check.to_owned()),
+        ]);
         event
     }
 
