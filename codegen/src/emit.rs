@@ -72,6 +72,12 @@ fn module(charm: &Charm) -> TokenStream {
     }
 }
 
+/// The `from_values` parameter and the `to_values` binding: unused and immutable when
+/// there are no fields to read or write.
+fn value_idents(empty: bool) -> (TokenStream, TokenStream) {
+    if empty { (quote! { _values }, quote! { values }) } else { (quote! { values }, quote! { mut values }) }
+}
+
 fn opt_str(value: &Option<String>) -> TokenStream {
     match value {
         Some(s) => quote! { ::std::option::Option::Some(#s) },
@@ -233,6 +239,8 @@ fn config(charm: &Charm) -> TokenStream {
             quote! { values.set_opt(#key, ::std::clone::Clone::clone(&self.#field)); }
         }
     });
+    // A charm without options must not get unused-variable warnings in its generated code.
+    let (input, output) = value_idents(charm.options.is_empty());
     let default_impl = all_defaults(charm).map(|defaults| {
         quote! {
             impl ::std::default::Default for Config {
@@ -251,12 +259,12 @@ fn config(charm: &Charm) -> TokenStream {
         }
 
         impl ::ops::CharmConfig for Config {
-            fn from_values(values: &::ops::values::Values) -> ::std::result::Result<Self, ::ops::values::ValueError> {
+            fn from_values(#input: &::ops::values::Values) -> ::std::result::Result<Self, ::ops::values::ValueError> {
                 ::std::result::Result::Ok(Config { #(#reads)* })
             }
 
             fn to_values(&self) -> ::ops::values::Values {
-                let mut values = ::ops::values::Values::new(
+                let #output = ::ops::values::Values::new(
                     ::ops::values::ValueSource::Config,
                     ::std::default::Default::default(),
                 );
@@ -465,6 +473,7 @@ fn action(action: &Action, file: &str) -> TokenStream {
     } else {
         quote! { #[derive(Debug, Clone, PartialEq)] }
     };
+    let (input, output) = value_idents(action.params.is_empty());
     let doc = docs(&format!("Parameters of the action `{key}`."), &action.description, &action.fragment, file);
     quote! {
         #( #enums )*
@@ -478,12 +487,12 @@ fn action(action: &Action, file: &str) -> TokenStream {
         impl ::ops::ActionParams for #ty {
             const ACTION: &'static str = #key;
 
-            fn from_values(values: &::ops::values::Values) -> ::std::result::Result<Self, ::ops::values::ValueError> {
+            fn from_values(#input: &::ops::values::Values) -> ::std::result::Result<Self, ::ops::values::ValueError> {
                 ::std::result::Result::Ok(#ty { #(#reads)* })
             }
 
             fn to_values(&self) -> ::ops::values::Values {
-                let mut values = ::ops::values::Values::new(
+                let #output = ::ops::values::Values::new(
                     ::ops::values::ValueSource::ActionParams,
                     ::std::default::Default::default(),
                 );

@@ -1,4 +1,5 @@
 // A charm with `config: options:` left empty gets an empty, defaultable Config.
+#![deny(warnings)] // generated code must compile without a warning
 mod charm {
     include!("../../codegen/tests/golden/empty-config.rs");
 }

@@ -1,4 +1,5 @@
 // The generated code for codegen's split-files fixture compiles, and reads as documented.
+#![deny(warnings)] // generated code must compile without a warning
 mod charm {
     include!("../../codegen/tests/golden/split-files.rs");
 }

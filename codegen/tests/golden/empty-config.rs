@@ -42,12 +42,12 @@ pub static METADATA: ::ops::meta::Metadata = ::ops::meta::Metadata {
 pub struct Config {}
 impl ::ops::CharmConfig for Config {
     fn from_values(
-        values: &::ops::values::Values,
+        _values: &::ops::values::Values,
     ) -> ::std::result::Result<Self, ::ops::values::ValueError> {
         ::std::result::Result::Ok(Config {})
     }
     fn to_values(&self) -> ::ops::values::Values {
-        let mut values = ::ops::values::Values::new(
+        let values = ::ops::values::Values::new(
             ::ops::values::ValueSource::Config,
             ::std::default::Default::default(),
         );

@@ -569,12 +569,12 @@ pub struct RestartParams {}
 impl ::ops::ActionParams for RestartParams {
     const ACTION: &'static str = "restart";
     fn from_values(
-        values: &::ops::values::Values,
+        _values: &::ops::values::Values,
     ) -> ::std::result::Result<Self, ::ops::values::ValueError> {
         ::std::result::Result::Ok(RestartParams {})
     }
     fn to_values(&self) -> ::ops::values::Values {
-        let mut values = ::ops::values::Values::new(
+        let values = ::ops::values::Values::new(
             ::ops::values::ValueSource::ActionParams,
             ::std::default::Default::default(),
         );
