@@ -188,20 +188,12 @@ impl AnyContainer {
 
     /// Whether `path` exists.
     pub fn exists(&self, path: &str) -> Result<bool, PebbleError> {
-        match self.api.list_files(path, None, true) {
-            Ok(_) => Ok(true),
-            Err(error) if error.is_not_found() => Ok(false),
-            Err(error) => Err(error),
-        }
+        crate::pebble::exists(self.api.as_ref(), path)
     }
 
     /// Whether `path` is a directory.
     pub fn isdir(&self, path: &str) -> Result<bool, PebbleError> {
-        match self.api.list_files(path, None, true) {
-            Ok(files) => Ok(files.first().is_some_and(FileInfo::is_dir)),
-            Err(error) if error.is_not_found() => Ok(false),
-            Err(error) => Err(error),
-        }
+        crate::pebble::isdir(self.api.as_ref(), path)
     }
 
     /// Copies local files and directories into `dest_dir` (ops' `push_path`).

@@ -129,20 +129,12 @@ impl Client {
 
     /// Whether `path` exists.
     pub fn exists(&self, path: &str) -> Result<bool, PebbleError> {
-        match self.list_files(path, None, true) {
-            Ok(_) => Ok(true),
-            Err(error) if error.is_not_found() => Ok(false),
-            Err(error) => Err(error),
-        }
+        exists(self, path)
     }
 
     /// Whether `path` is a directory.
     pub fn isdir(&self, path: &str) -> Result<bool, PebbleError> {
-        match self.list_files(path, None, true) {
-            Ok(files) => Ok(files.first().is_some_and(FileInfo::is_dir)),
-            Err(error) if error.is_not_found() => Ok(false),
-            Err(error) => Err(error),
-        }
+        isdir(self, path)
     }
 
     /// Creates a directory (`make-dirs`).
@@ -208,6 +200,24 @@ impl Client {
             .find(|p| p.name == "files")
             .map(|p| p.body)
             .ok_or_else(|| PebbleError::Protocol(format!("pull of {path}: no file part")))
+    }
+}
+
+/// Whether `path` exists: a listing of the path itself, where "not found" means no.
+pub fn exists(api: &dyn super::PebbleApi, path: &str) -> Result<bool, PebbleError> {
+    match api.list_files(path, None, true) {
+        Ok(_) => Ok(true),
+        Err(error) if error.is_not_found() => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
+/// Whether `path` is a directory.
+pub fn isdir(api: &dyn super::PebbleApi, path: &str) -> Result<bool, PebbleError> {
+    match api.list_files(path, None, true) {
+        Ok(files) => Ok(files.first().is_some_and(FileInfo::is_dir)),
+        Err(error) if error.is_not_found() => Ok(false),
+        Err(error) => Err(error),
     }
 }
 

@@ -20,7 +20,7 @@ pub use api::PebbleApi;
 pub use checks::{BasicIdentity, CheckInfo, Identity, LocalIdentity, LogEntry, Notice, NoticeFilter};
 pub use client::{Change, Client, ServiceInfo, ServiceStatus, SystemInfo, Task};
 pub use exec::{ExecOptions, ExecOutput, ExecProcess};
-pub use files::{FileInfo, FileOptions, pull_path, push_path};
+pub use files::{FileInfo, FileOptions, exists, isdir, pull_path, push_path};
 pub use layer::{Check, ExecCheck, HttpCheck, Layer, LogTarget, Plan, Service, Startup, TcpCheck, YamlError};
 
 /// An error talking to Pebble.
