@@ -44,11 +44,14 @@
 //! // src/main.rs of the charm:  fn main() { ops::main::<HelloCharm>() }
 //! ```
 //!
-//! Where things live: [`main`] is the entry point; [`Framework`] registers observers;
-//! [`Model`] answers questions about the Juju model through a [`backend::Backend`] (the
-//! hook tools in production, an in-memory Juju in `testing`, behind the `testing` feature); [`status`] holds the
-//! typestate statuses; [`events`] the event types. See ARCHITECTURE.md in the repository
-//! for how one dispatch flows through them.
+//! Where things live: [`main`] is the entry point; [`Framework`] registers observers,
+//! stored state ([`Stored`]) and custom events, and runs a dispatch (deferred events first,
+//! then the event, collect-status, commit); [`Model`] answers questions about the Juju model
+//! through a [`backend::Backend`] (the hook tools in production, an in-memory Juju in
+//! `testing`, behind the `testing` feature); [`Container`] handles reach the workload through
+//! [`pebble`]; [`state_store`] keeps what a unit remembers between dispatches; [`status`]
+//! holds the typestate statuses; [`events`] the event types. See ARCHITECTURE.md in the
+//! repository for how one dispatch flows through them.
 //!
 //! [`juju-ops-build`]: https://docs.rs/juju-ops-build
 
