@@ -1,24 +1,43 @@
-//! What Juju tells a dispatch through its environment (python-ops-facts.md §1.2).
+//! What Juju tells a dispatch through its environment (the `JUJU_*` variables).
 
+use crate::juju_version::JujuVersion;
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+
+/// An environment Juju would never give: a dispatch stops before anything runs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvError {
+    /// A variable the library reads is not valid UTF-8.
+    #[error("environment variable {name} is not valid UTF-8")]
+    NotUtf8 {
+        /// The variable.
+        name: String,
+    },
+    /// A variable has a value Juju never gives.
+    #[error("environment variable {name}={value:?} is malformed: expected {expected}")]
+    Malformed {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What Juju gives.
+        expected: &'static str,
+    },
+    /// A variable Juju sets for every dispatch is missing.
+    #[error("environment variable {name} is not set: Juju sets it for every dispatch (is this charm run by Juju?)")]
+    Missing {
+        /// The variable.
+        name: &'static str,
+    },
+}
 
 /// The `JUJU_*` variables of one dispatch, read once.
 ///
 /// Empty strings count as unset, as in Python ops.
-///
-/// ```
-/// let ctx = ops::JujuContext::from_vars([
-///     ("JUJU_DISPATCH_PATH", "hooks/db-relation-changed"),
-///     ("JUJU_UNIT_NAME", "hello/0"),
-///     ("JUJU_RELATION_ID", "db:3"),
-/// ]);
-/// assert_eq!(ctx.event_kind(), "db_relation_changed");
-/// assert_eq!(ctx.app_name(), "hello");
-/// assert_eq!(ctx.relation_id.as_ref().map(|r| r.id()), Some(3));
-/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct JujuContext {
+pub struct JujuEnv {
     /// `JUJU_DISPATCH_PATH`: `hooks/<hook>` or `actions/<action>`.
     pub dispatch_path: String,
     /// `JUJU_HOOK_NAME`.
@@ -30,7 +49,7 @@ pub struct JujuContext {
     /// `JUJU_MODEL_UUID`.
     pub model_uuid: Option<String>,
     /// `JUJU_VERSION` (`0.0.0` when unset).
-    pub version: String,
+    pub version: JujuVersion,
     /// `JUJU_CHARM_DIR`.
     pub charm_dir: Option<PathBuf>,
     /// `JUJU_DEBUG` is set.
@@ -71,33 +90,95 @@ pub struct JujuContext {
     pub operator_dispatch: bool,
 }
 
-impl JujuContext {
-    /// Reads the process environment.
-    pub fn from_env() -> Self {
-        Self::from_vars(std::env::vars())
+impl JujuEnv {
+    /// Reads the process environment: the `JUJU_*` variables and `OPERATOR_DISPATCH`, each
+    /// of which must be UTF-8; every other variable is left alone, whatever its bytes.
+    pub fn from_env() -> Result<Self, EnvError> {
+        Self::from_os_vars(std::env::vars_os())
+    }
+
+    /// Reads variables as the operating system gives them (bytes, not always UTF-8).
+    pub fn from_os_vars(vars: impl IntoIterator<Item = (OsString, OsString)>) -> Result<Self, EnvError> {
+        let mut read = Vec::new();
+        for (name, value) in vars {
+            // A name that is not UTF-8 is not one of Juju's.
+            let Ok(name) = name.into_string() else { continue };
+            if !(name.starts_with("JUJU_") || name == "OPERATOR_DISPATCH") {
+                continue;
+            }
+            let value = value.into_string().map_err(|_| EnvError::NotUtf8 { name: name.clone() })?;
+            read.push((name, value));
+        }
+        let env = Self::from_vars(read)?;
+        env.check_dispatch()?;
+        Ok(env)
+    }
+
+    /// What a real dispatch needs besides what tests may leave out: the dispatch path and a
+    /// unit name.
+    fn check_dispatch(&self) -> Result<(), EnvError> {
+        if self.dispatch_path.is_empty() {
+            return Err(EnvError::Missing { name: "JUJU_DISPATCH_PATH" });
+        }
+        if self.unit_name.is_empty() {
+            return Err(EnvError::Missing { name: "JUJU_UNIT_NAME" });
+        }
+        Ok(())
     }
 
     /// Reads the given variables (for tests and the in-memory Juju).
-    pub fn from_vars<K: AsRef<str>, V: AsRef<str>>(vars: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub fn from_vars<K: AsRef<str>, V: AsRef<str>>(vars: impl IntoIterator<Item = (K, V)>) -> Result<Self, EnvError> {
         let vars: BTreeMap<String, String> = vars
             .into_iter()
             .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned()))
             .filter(|(_, v)| !v.is_empty())
             .collect();
         let get = |key: &str| vars.get(key).cloned();
-        JujuContext {
+        let malformed = |name: &'static str, expected: &'static str| {
+            let value = get(name).unwrap_or_default();
+            EnvError::Malformed { name, value, expected }
+        };
+        let unit_name = get("JUJU_UNIT_NAME").unwrap_or_default();
+        if !unit_name.is_empty() && !is_unit_name(&unit_name) {
+            return Err(malformed("JUJU_UNIT_NAME", "<application>/<number>"));
+        }
+        let relation_id = match get("JUJU_RELATION_ID") {
+            None => None,
+            Some(id) => Some(
+                relation_id(&id, get("JUJU_RELATION"))
+                    .ok_or_else(|| malformed("JUJU_RELATION_ID", "<endpoint>:<number>"))?,
+            ),
+        };
+        // These go onto hook tools' command lines (`relation-get - <unit>`).
+        for name in ["JUJU_REMOTE_UNIT", "JUJU_DEPARTING_UNIT"] {
+            if get(name).is_some_and(|unit| !is_unit_name(&unit)) {
+                return Err(malformed(name, "<application>/<number>"));
+            }
+        }
+        if get("JUJU_REMOTE_APP").is_some_and(|app| !is_app_name(&app)) {
+            return Err(malformed("JUJU_REMOTE_APP", "an application name"));
+        }
+        let version = match get("JUJU_VERSION") {
+            None => JujuVersion::new(0, 0, 0),
+            Some(text) => text.parse().map_err(|_| malformed("JUJU_VERSION", "a Juju version such as 3.6.14"))?,
+        };
+        let secret_revision = match get("JUJU_SECRET_REVISION") {
+            None => None,
+            Some(revision) => Some(revision.parse().map_err(|_| malformed("JUJU_SECRET_REVISION", "a number"))?),
+        };
+        Ok(JujuEnv {
             dispatch_path: get("JUJU_DISPATCH_PATH").unwrap_or_default(),
             hook_name: get("JUJU_HOOK_NAME"),
-            unit_name: get("JUJU_UNIT_NAME").unwrap_or_default(),
+            unit_name,
             model_name: get("JUJU_MODEL_NAME"),
             model_uuid: get("JUJU_MODEL_UUID"),
-            version: get("JUJU_VERSION").unwrap_or_else(|| "0.0.0".to_owned()),
+            version,
             charm_dir: get("JUJU_CHARM_DIR").map(PathBuf::from),
             debug: vars.contains_key("JUJU_DEBUG"),
             action_name: get("JUJU_ACTION_NAME"),
             action_uuid: get("JUJU_ACTION_UUID"),
             relation_name: get("JUJU_RELATION"),
-            relation_id: get("JUJU_RELATION_ID").and_then(|id| relation_id(&id, get("JUJU_RELATION"))),
+            relation_id,
             remote_app: get("JUJU_REMOTE_APP"),
             remote_unit: get("JUJU_REMOTE_UNIT"),
             departing_unit: get("JUJU_DEPARTING_UNIT"),
@@ -109,9 +190,9 @@ impl JujuContext {
             pebble_check_name: get("JUJU_PEBBLE_CHECK_NAME"),
             secret_id: get("JUJU_SECRET_ID"),
             secret_label: get("JUJU_SECRET_LABEL"),
-            secret_revision: get("JUJU_SECRET_REVISION").and_then(|r| r.parse().ok()),
+            secret_revision,
             operator_dispatch: vars.contains_key("OPERATOR_DISPATCH"),
-        }
+        })
     }
 
     /// The event's name: the basename of `JUJU_DISPATCH_PATH` with `-` as `_`, plus
@@ -176,7 +257,7 @@ pub struct EventVars {
     secret_revision: Option<u64>,
 }
 
-impl JujuContext {
+impl JujuEnv {
     /// The event variables of this dispatch.
     pub fn event_vars(&self) -> EventVars {
         EventVars {
@@ -198,8 +279,8 @@ impl JujuContext {
     }
 
     /// This context with another event's variables: the context a deferred event was built in.
-    pub fn with_event_vars(&self, vars: EventVars) -> JujuContext {
-        JujuContext {
+    pub fn with_event_vars(&self, vars: EventVars) -> JujuEnv {
+        JujuEnv {
             relation_name: vars.relation_name.clone(),
             relation_id: vars.relation_id.and_then(|id| relation_id(&id, vars.relation_name)),
             remote_app: vars.remote_app,
@@ -219,6 +300,25 @@ impl JujuContext {
     }
 }
 
+/// `app/N`, as Juju names units.
+/// Juju's unit names: an application name, `/`, and a number without leading zeros.
+fn is_unit_name(name: &str) -> bool {
+    name.split_once('/').is_some_and(|(app, n)| {
+        is_app_name(app) && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n == "0" || !n.starts_with('0'))
+    })
+}
+
+/// Juju's application names: lower-case letters and digits in dash-separated parts, the
+/// first starting with a letter and every later one holding a letter (`pg-k8s`, not `pg-1`).
+fn is_app_name(name: &str) -> bool {
+    let lower_alnum = |part: &str| part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let mut parts = name.split('-');
+    let first = parts.next().unwrap_or_default();
+    first.starts_with(|c: char| c.is_ascii_lowercase())
+        && lower_alnum(first)
+        && parts.all(|part| lower_alnum(part) && part.bytes().any(|b| b.is_ascii_lowercase()))
+}
+
 /// `JUJU_RELATION_ID` is `endpoint:N`; older Juju gave a bare number, so fall back to `JUJU_RELATION`.
 fn relation_id(text: &str, endpoint: Option<String>) -> Option<crate::backend::RelationId> {
     crate::backend::RelationId::parse(text)
@@ -229,8 +329,21 @@ fn relation_id(text: &str, endpoint: Option<String>) -> Option<crate::backend::R
 mod tests {
     use super::*;
 
+    #[test]
+    fn reads_the_event_and_its_relation() {
+        let ctx = JujuEnv::from_vars([
+            ("JUJU_DISPATCH_PATH", "hooks/db-relation-changed"),
+            ("JUJU_UNIT_NAME", "hello/0"),
+            ("JUJU_RELATION_ID", "db:3"),
+        ])
+        .unwrap();
+        assert_eq!(ctx.event_kind(), "db_relation_changed");
+        assert_eq!(ctx.app_name(), "hello");
+        assert_eq!(ctx.relation_id.as_ref().map(|r| r.id()), Some(3));
+    }
+
     fn kind(path: &str) -> String {
-        JujuContext::from_vars([("JUJU_DISPATCH_PATH", path)]).event_kind()
+        JujuEnv::from_vars([("JUJU_DISPATCH_PATH", path)]).unwrap().event_kind()
     }
 
     #[test]
@@ -244,28 +357,29 @@ mod tests {
 
     #[test]
     fn empty_values_are_unset() {
-        let ctx = JujuContext::from_vars([("JUJU_REMOTE_APP", ""), ("JUJU_VERSION", "")]);
+        let ctx = JujuEnv::from_vars([("JUJU_REMOTE_APP", ""), ("JUJU_VERSION", "")]).unwrap();
         assert_eq!(ctx.remote_app, None);
-        assert_eq!(ctx.version, "0.0.0");
+        assert_eq!(ctx.version, JujuVersion::new(0, 0, 0));
     }
 
     #[test]
     fn remote_app_from_unit() {
-        let ctx = JujuContext::from_vars([("JUJU_REMOTE_UNIT", "pg/1")]);
+        let ctx = JujuEnv::from_vars([("JUJU_REMOTE_UNIT", "pg/1")]).unwrap();
         assert_eq!(ctx.remote_app_name().as_deref(), Some("pg"));
     }
 
     #[test]
     fn event_vars_round_trip() {
-        let ctx = JujuContext::from_vars([
+        let ctx = JujuEnv::from_vars([
             ("JUJU_DISPATCH_PATH", "hooks/db-relation-changed"),
             ("JUJU_RELATION", "db"),
             ("JUJU_RELATION_ID", "db:3"),
             ("JUJU_REMOTE_UNIT", "pg/0"),
-        ]);
+        ])
+        .unwrap();
         let json = serde_json::to_value(ctx.event_vars()).unwrap();
         assert_eq!(json, serde_json::json!({"relation_name": "db", "relation_id": "db:3", "remote_unit": "pg/0"}));
-        let other = JujuContext::from_vars([("JUJU_DISPATCH_PATH", "hooks/update-status")]);
+        let other = JujuEnv::from_vars([("JUJU_DISPATCH_PATH", "hooks/update-status")]).unwrap();
         let restored = other.with_event_vars(serde_json::from_value(json).unwrap());
         assert_eq!(restored.relation_id, ctx.relation_id);
         assert_eq!(restored.dispatch_path, "hooks/update-status");
@@ -273,7 +387,66 @@ mod tests {
 
     #[test]
     fn bare_relation_id_uses_endpoint() {
-        let ctx = JujuContext::from_vars([("JUJU_RELATION", "db"), ("JUJU_RELATION_ID", "4")]);
+        let ctx = JujuEnv::from_vars([("JUJU_RELATION", "db"), ("JUJU_RELATION_ID", "4")]).unwrap();
         assert_eq!(ctx.relation_id.unwrap().to_string(), "db:4");
+    }
+
+    #[test]
+    fn malformed_values_are_named() {
+        let relation = |id: &str| JujuEnv::from_vars([("JUJU_RELATION", "db"), ("JUJU_RELATION_ID", id)]);
+        for bad in ["db:x", "db:-1", "db:99999999999999999999999", ":3", "x"] {
+            let err = relation(bad).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("environment variable JUJU_RELATION_ID={bad:?} is malformed: expected <endpoint>:<number>")
+            );
+        }
+        assert_eq!(relation("3").unwrap().relation_id.map(|r| r.to_string()).as_deref(), Some("db:3"));
+        let err = JujuEnv::from_vars([("JUJU_UNIT_NAME", "hello")]).unwrap_err();
+        assert!(err.to_string().contains("JUJU_UNIT_NAME=\"hello\" is malformed"), "{err}");
+        for (name, bad) in [
+            ("JUJU_REMOTE_UNIT", "--help"),
+            ("JUJU_REMOTE_UNIT", "pg/01"),
+            ("JUJU_DEPARTING_UNIT", "pg"),
+            ("JUJU_REMOTE_APP", "-x"),
+            ("JUJU_REMOTE_APP", "pg-1"),
+        ] {
+            let err = JujuEnv::from_vars([(name, bad)]).unwrap_err();
+            assert!(err.to_string().contains(&format!("{name}={bad:?} is malformed")), "{err}");
+        }
+        for (name, good) in
+            [("JUJU_REMOTE_UNIT", "pg-k8s/10"), ("JUJU_REMOTE_APP", "remote-0abc9"), ("JUJU_REMOTE_UNIT", "a/0")]
+        {
+            assert!(JujuEnv::from_vars([(name, good)]).is_ok(), "{good}");
+        }
+        let err = JujuEnv::from_vars([("JUJU_SECRET_REVISION", "two")]).unwrap_err();
+        assert!(err.to_string().contains("JUJU_SECRET_REVISION"), "{err}");
+    }
+
+    #[test]
+    fn non_utf8_is_an_error_for_juju_variables_only() {
+        use std::os::unix::ffi::OsStringExt;
+        let bad = || OsString::from_vec(vec![b'a', 0xff, b'b']);
+        let base = || {
+            vec![
+                (OsString::from("JUJU_DISPATCH_PATH"), OsString::from("hooks/install")),
+                (OsString::from("JUJU_UNIT_NAME"), OsString::from("hello/0")),
+            ]
+        };
+        let mut vars = base();
+        vars.push((OsString::from("LANG_SOMETHING"), bad()));
+        vars.push((bad(), OsString::from("x")));
+        assert!(JujuEnv::from_os_vars(vars).is_ok());
+        let mut vars = base();
+        vars.push((OsString::from("JUJU_REMOTE_UNIT"), bad()));
+        assert_eq!(JujuEnv::from_os_vars(vars).unwrap_err(), EnvError::NotUtf8 { name: "JUJU_REMOTE_UNIT".into() });
+    }
+
+    #[test]
+    fn a_real_dispatch_needs_a_unit_and_a_dispatch_path() {
+        let vars = [(OsString::from("JUJU_DISPATCH_PATH"), OsString::from("hooks/install"))];
+        assert_eq!(JujuEnv::from_os_vars(vars).unwrap_err(), EnvError::Missing { name: "JUJU_UNIT_NAME" });
+        let vars = [(OsString::from("JUJU_UNIT_NAME"), OsString::from("hello/0"))];
+        assert_eq!(JujuEnv::from_os_vars(vars).unwrap_err(), EnvError::Missing { name: "JUJU_DISPATCH_PATH" });
     }
 }

@@ -1,6 +1,6 @@
 //! The framework: observers, stored state, deferral, and the order of work in one dispatch.
 //!
-//! One dispatch (python-ops-facts.md §1.6, §3.4):
+//! One dispatch, in the order Python ops does it:
 //! 1. load the unit's state (stored state and the deferred-event queue), all at once;
 //! 2. build the model and the charm, whose `new` registers observers and stored state;
 //! 3. re-emit each deferred event, in queue order, to the observer that deferred it;
@@ -21,13 +21,14 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
-use crate::backend::Backend;
-use crate::charm::{CharmBase, CharmMeta};
-use crate::context::JujuContext;
-use crate::events::{CommitEvent, CustomEvent, DeferFlag, Event, EventContext, EventSource, PreCommitEvent};
+use crate::backend::{Backend, Target};
+use crate::charm::CharmBase;
+use crate::context::{EnvError, JujuEnv};
+use crate::events::{CommitEvent, CustomEvent, DeferFlag, Deferrable, Event, EventInputs, EventSource, PreCommitEvent};
+use crate::generated::CharmMeta;
 use crate::meta::Metadata;
 use crate::model::{Model, ModelCore, ModelError};
-use crate::state_store::{Notice, StateData, StateStore, StoreError};
+use crate::state_store::{DeferredEvent, StateStore, StoreError, UnitState};
 use crate::status::StatusValue;
 use crate::stored::{self, Stored, StoredType};
 
@@ -82,12 +83,59 @@ struct Observer<C> {
     name: String,
     /// Custom events are rebuilt from their data; hook events from the hook's variables.
     custom: bool,
-    build: fn(&EventContext<'_>) -> Result<ErasedEvent, ModelError>,
+    build: fn(&EventInputs<'_>) -> Result<ErasedEvent, ModelError>,
     call: ErasedHandler<C>,
 }
 
-fn build_erased<E: Event>(ctx: &EventContext<'_>) -> Result<ErasedEvent, ModelError> {
+fn build_erased<E: Event>(ctx: &EventInputs<'_>) -> Result<ErasedEvent, ModelError> {
     E::build(ctx).map(|event| Box::new(event) as ErasedEvent)
+}
+
+/// One event that triggers a holistic charm's reconcile: any deferrable event source,
+/// converted with `.into()` (see [`Framework::observe_all`]).
+pub struct Trigger {
+    kind: &'static str,
+    custom: bool,
+    build: fn(&EventInputs<'_>) -> Result<ErasedEvent, ModelError>,
+    flag: fn(&dyn Any) -> Option<&DeferFlag>,
+}
+
+impl<E: Deferrable> From<EventSource<E>> for Trigger {
+    fn from(source: EventSource<E>) -> Self {
+        Trigger {
+            kind: source.kind(),
+            custom: E::CUSTOM,
+            build: build_erased::<E>,
+            flag: |event| event.downcast_ref::<E>().map(E::framework_defer_state),
+        }
+    }
+}
+
+impl std::fmt::Debug for Trigger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Trigger").field(&self.kind).finish()
+    }
+}
+
+/// The event that triggered a reconcile ([`Framework::observe_all`]): its name, and
+/// `defer()`.
+#[derive(Debug)]
+pub struct AnyEvent<'a> {
+    name: &'static str,
+    deferred: &'a DeferFlag,
+}
+
+impl AnyEvent<'_> {
+    /// The event's name: `config_changed`, `pause_pebble_ready`, `db_relation_changed`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Defers the event that triggered this run: the framework delivers it again, to this
+    /// handler, at the start of the next dispatch. The handler goes on; return after calling it.
+    pub fn defer(&self) {
+        self.deferred.set();
+    }
 }
 
 /// Emits custom events from inside handlers (keep it in a component; clones share a queue).
@@ -118,14 +166,14 @@ pub struct Framework<C: CharmBase> {
     core: Rc<ModelCore>,
     model: Model<C::Meta>,
     observers: Vec<Observer<C>>,
-    state: StateData,
+    state: UnitState,
     savers: Vec<(String, Saver)>,
-    load_errors: Vec<String>,
+    load_errors: Vec<StoredStateError>,
     emitter: Emitter,
 }
 
 impl<C: CharmBase> Framework<C> {
-    fn new(core: Rc<ModelCore>, state: StateData) -> Self {
+    fn new(core: Rc<ModelCore>, state: UnitState) -> Self {
         Framework {
             model: Model::new(core.clone()),
             core,
@@ -144,6 +192,40 @@ impl<C: CharmBase> Framework<C> {
     /// with a handler of `&ActionEvent<_>` does not compile. The handler's name
     /// (`HelloCharm::on_config_changed`) is what a deferred event is queued for, so
     /// renaming a handler drops the events it had deferred (with a warning).
+    ///
+    /// ```
+    /// # use ops::hello::Meta;
+    /// # struct Hello;
+    /// # impl ops::CharmBase for Hello {
+    /// #     type Meta = Meta;
+    /// fn new(framework: &mut ops::Framework<Self>) -> Self {
+    ///     framework.observe(framework.on().install, Self::on_install);
+    ///     Hello
+    /// }
+    /// # }
+    /// # impl Hello {
+    /// fn on_install(&mut self, _event: &ops::InstallEvent) -> ops::HandlerResult {
+    ///     Ok(())
+    /// }
+    /// # }
+    /// ```
+    ///
+    /// # Compiler errors
+    ///
+    /// A handler of the wrong event type is reported by rustc itself, as a mismatch of
+    /// function arguments (`E0631`), with both signatures:
+    ///
+    /// ```text
+    /// error[E0631]: type mismatch in function arguments
+    ///    |         framework.observe(framework.on().config_changed, Self::on_fortune);
+    ///    |                   -------                                ^^^^^^^^^^^^^^^^ expected due to this
+    ///    = note: expected function signature `for<'a, 'b> fn(&'a mut Charm, &'b ConfigChangedEvent) -> _`
+    ///               found function signature `for<'a, 'b> fn(&'a mut Charm, &'b ActionEvent<FortuneParams>) -> _`
+    /// ```
+    ///
+    /// The `expected` line names the event the source delivers; change the handler's second
+    /// parameter to it (or observe the source the handler was written for). A handler that
+    /// is not a function at all gets this crate's own message: "`X` cannot observe `E` events".
     pub fn observe<E: Event, H: Handler<C, E>>(&mut self, source: EventSource<E>, handler: H) {
         let name = self.unique_name(short_name(std::any::type_name::<H>()));
         self.observers.push(Observer {
@@ -155,9 +237,9 @@ impl<C: CharmBase> Framework<C> {
                 let Some(event) = event.downcast_ref::<E>() else {
                     return Err(format!("internal error: event is not a {}", std::any::type_name::<E>()).into());
                 };
-                event.framework_defer_state().map(DeferFlag::take);
+                event.framework_defer_state().take();
                 handler.call(charm, event)?;
-                Ok(event.framework_defer_state().is_some_and(DeferFlag::take))
+                Ok(E::DEFERRABLE && event.framework_defer_state().take())
             }),
         });
     }
@@ -168,6 +250,73 @@ impl<C: CharmBase> Framework<C> {
         self.observe(source, handler);
         if let Some(observer) = self.observers.last_mut() {
             observer.name = name.to_owned();
+        }
+    }
+
+    /// Calls one `handler` for every event of `triggers`: a holistic charm's reconcile, which
+    /// looks at the whole model whatever happened (the pattern ops' documentation recommends).
+    ///
+    /// Only events that can be deferred can be triggers, so the handler's
+    /// [`AnyEvent::defer`] always means what it says: the event that triggered this run is
+    /// queued for it, and it runs again at the next dispatch.
+    ///
+    /// ```
+    /// use ops::hello::Meta;
+    ///
+    /// struct Hello {
+    ///     model: ops::Model<Meta>,
+    /// }
+    ///
+    /// impl ops::CharmBase for Hello {
+    ///     type Meta = Meta;
+    ///
+    ///     fn new(framework: &mut ops::Framework<Self>) -> Self {
+    ///         let on = framework.on();
+    ///         framework.observe_all(
+    ///             [on.config_changed.into(), on.pause_pebble_ready.into(), on.db_relation_changed.into()],
+    ///             Self::reconcile,
+    ///         );
+    ///         Hello { model: framework.model() }
+    ///     }
+    /// }
+    ///
+    /// impl Hello {
+    ///     fn reconcile(&mut self, event: &ops::AnyEvent) -> ops::HandlerResult {
+    ///         let container = self.model.unit().container::<ops::hello::containers::Pause>();
+    ///         if !container.can_connect() {
+    ///             event.defer(); // Pebble is not up yet: try again next dispatch
+    ///             return Ok(());
+    ///         }
+    ///         log::info!("reconciling after {}", event.name());
+    ///         Ok(())
+    ///     }
+    /// }
+    /// ```
+    pub fn observe_all<H>(&mut self, triggers: impl IntoIterator<Item = Trigger>, handler: H)
+    where
+        H: Fn(&mut C, &AnyEvent<'_>) -> HandlerResult + 'static,
+    {
+        let base = short_name(std::any::type_name::<H>()).to_owned();
+        let handler = Rc::new(handler);
+        for trigger in triggers {
+            let taken = self.observers.iter().any(|o| o.kind == trigger.kind && o.name == base);
+            let name = if taken { self.unique_name(&base) } else { base.clone() };
+            let handler = handler.clone();
+            let (kind, flag) = (trigger.kind, trigger.flag);
+            self.observers.push(Observer {
+                kind,
+                name,
+                custom: trigger.custom,
+                build: trigger.build,
+                call: Box::new(move |charm, event| {
+                    let Some(deferred) = flag(event) else {
+                        return Err(format!("internal error: the {kind} event is not what its trigger built").into());
+                    };
+                    deferred.take();
+                    handler(charm, &AnyEvent { name: kind, deferred })?;
+                    Ok(deferred.take())
+                }),
+            });
         }
     }
 
@@ -187,13 +336,13 @@ impl<C: CharmBase> Framework<C> {
         let value = match stored::load::<T>(self.state.stored.get(name)) {
             Ok(value) => value,
             Err(error) => {
-                self.load_errors
-                    .push(format!("stored state {name:?} cannot be read as {}: {error}", std::any::type_name::<T>()));
+                let type_name = std::any::type_name::<T>();
+                self.load_errors.push(StoredStateError::Unreadable { name: name.to_owned(), type_name, error });
                 T::default()
             }
         };
         if self.savers.iter().any(|(key, _)| key == name) {
-            self.load_errors.push(format!("stored state {name:?} is declared twice"));
+            self.load_errors.push(StoredStateError::DeclaredTwice { name: name.to_owned() });
         }
         let stored = Stored::new(value);
         self.savers.push((name.to_owned(), Box::new(stored.saver())));
@@ -236,7 +385,12 @@ impl<C: CharmBase> Framework<C> {
     fn queue(&mut self, kind: &str, observer: &str, snapshot: Value) {
         let sequence = self.state.next_sequence;
         self.state.next_sequence += 1;
-        self.state.deferred.push(Notice { sequence, event: kind.to_owned(), observer: observer.to_owned(), snapshot });
+        self.state.deferred.push(DeferredEvent {
+            sequence,
+            event: kind.to_owned(),
+            observer: observer.to_owned(),
+            snapshot,
+        });
     }
 
     /// Emits `kind` (a hook event built from `context`, or a custom event from `payload`)
@@ -255,7 +409,7 @@ impl<C: CharmBase> Framework<C> {
             Some(payload) => payload.clone(),
             None => serde_json::to_value(emission.context.event_vars()).unwrap_or(Value::Null),
         };
-        let ctx = EventContext {
+        let ctx = EventInputs {
             core: &self.core,
             context: emission.context,
             kind: emission.kind,
@@ -263,7 +417,7 @@ impl<C: CharmBase> Framework<C> {
             payload: emission.payload,
         };
         let event = (self.observers[first].build)(&ctx)
-            .map_err(|source| DispatchError::Event { event: emission.kind.to_owned(), source })?;
+            .map_err(|error| DispatchError::Event { event: emission.kind.to_owned(), error })?;
         for index in indices {
             let name = self.observers[index].name.clone();
             if self.is_queued(emission.kind, &name, &snapshot) {
@@ -295,10 +449,10 @@ impl<C: CharmBase> Framework<C> {
             reemitted,
             deferred: false,
         });
-        let deferred = (observer.call)(charm, event).map_err(|source| DispatchError::Handler {
+        let deferred = (observer.call)(charm, event).map_err(|error| DispatchError::Handler {
             event: kind.to_owned(),
             observer: observer.name.clone(),
-            source,
+            error,
         })?;
         if let Some(delivery) = report.deliveries.last_mut() {
             delivery.deferred = deferred;
@@ -310,7 +464,7 @@ impl<C: CharmBase> Framework<C> {
     fn deliver_custom(
         &mut self,
         charm: &mut C,
-        context: &JujuContext,
+        context: &JujuEnv,
         report: &mut DispatchReport,
     ) -> Result<(), DispatchError> {
         loop {
@@ -322,12 +476,7 @@ impl<C: CharmBase> Framework<C> {
     }
 
     /// Re-emits each deferred event to the observer that deferred it, in queue order.
-    fn reemit(
-        &mut self,
-        charm: &mut C,
-        context: &JujuContext,
-        report: &mut DispatchReport,
-    ) -> Result<(), DispatchError> {
+    fn reemit(&mut self, charm: &mut C, context: &JujuEnv, report: &mut DispatchReport) -> Result<(), DispatchError> {
         let queue = std::mem::take(&mut self.state.deferred);
         let mut kept = Vec::new();
         for notice in queue {
@@ -359,8 +508,8 @@ impl<C: CharmBase> Framework<C> {
     fn rebuild(
         &self,
         index: usize,
-        notice: &Notice,
-        context: &JujuContext,
+        notice: &DeferredEvent,
+        context: &JujuEnv,
     ) -> Result<Option<ErasedEvent>, DispatchError> {
         let observer = &self.observers[index];
         let restored;
@@ -378,11 +527,11 @@ impl<C: CharmBase> Framework<C> {
                 }
             }
         };
-        let ctx = EventContext { core: &self.core, context, kind: &notice.event, collected: None, payload };
+        let ctx = EventInputs { core: &self.core, context, kind: &notice.event, collected: None, payload };
         match (observer.build)(&ctx) {
             Ok(event) => Ok(Some(event)),
             Err(ModelError::Backend(error)) => {
-                Err(DispatchError::Event { event: notice.event.clone(), source: ModelError::Backend(error) })
+                Err(DispatchError::Event { event: notice.event.clone(), error: ModelError::Backend(error) })
             }
             Err(error) => {
                 log::warn!("Dropping deferred {} event: it cannot be rebuilt: {error}", notice.event);
@@ -395,15 +544,15 @@ impl<C: CharmBase> Framework<C> {
     fn collect_status(
         &mut self,
         charm: &mut C,
-        app: bool,
-        context: &JujuContext,
+        target: Target,
+        context: &JujuEnv,
         report: &mut DispatchReport,
     ) -> Result<(), DispatchError> {
-        let kind = if app { "collect_app_status" } else { "collect_unit_status" };
+        let kind = if target.is_app() { "collect_app_status" } else { "collect_unit_status" };
         if !self.has_observers(kind) {
             return Ok(());
         }
-        if app && !self.core.is_leader().map_err(|e| DispatchError::CollectStatus(e.into()))? {
+        if target.is_app() && !self.core.is_leader().map_err(|e| DispatchError::CollectStatus(e.into()))? {
             return Ok(());
         }
         let collected = Rc::new(RefCell::new(Vec::new()));
@@ -413,16 +562,23 @@ impl<C: CharmBase> Framework<C> {
         if let Some(status) = best {
             self.core
                 .backend
-                .status_set(app, status.status_name(), status.message())
+                .status_set(target, status.status_name(), status.message())
                 .map_err(|e| DispatchError::CollectStatus(e.into()))?;
         }
         Ok(())
     }
 
     /// The state to save: the queue as it now is, and every stored state's current value.
-    fn state_to_save(mut self) -> Result<StateData, DispatchError> {
+    fn state_to_save(mut self) -> Result<UnitState, DispatchError> {
         for (key, save) in &self.savers {
-            let value = save().map_err(|e| DispatchError::StoredState(format!("stored state {key:?}: {e}")))?;
+            let value = save().map_err(|error| {
+                DispatchError::StoredState(StoredStateError::Unwritable { name: key.clone(), error })
+            })?;
+            // The document nests the value two levels down (`stored`, then its name).
+            let (depth, limit) = (crate::state_store::depth(&value), crate::state_store::MAX_STATE_DEPTH - 2);
+            if depth > limit {
+                return Err(DispatchError::StoredState(StoredStateError::TooDeep { name: key.clone(), depth, limit }));
+            }
             self.state.stored.insert(key.clone(), value);
         }
         Ok(self.state)
@@ -431,7 +587,7 @@ impl<C: CharmBase> Framework<C> {
 
 struct Emission<'a> {
     kind: &'a str,
-    context: &'a JujuContext,
+    context: &'a JujuEnv,
     payload: Option<&'a Value>,
     collected: Option<Rc<RefCell<Vec<StatusValue>>>>,
 }
@@ -485,50 +641,101 @@ pub struct DispatchReport {
     /// The events emitted, observed or not, in order.
     pub emitted: Vec<Emitted>,
     /// The deferred-event queue after the dispatch.
-    pub deferred: Vec<Notice>,
+    pub deferred: Vec<DeferredEvent>,
 }
 
 /// Why a dispatch failed. Juju then marks the unit in error and retries the hook; the
 /// unit's stored state and queue are left as they were before the dispatch.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DispatchError {
     /// A handler returned an error.
-    #[error("handler {observer} failed on the {event} event: {source}")]
+    #[error("handler {observer} failed on the {event} event: {error}")]
     Handler {
         /// The event's name.
         event: String,
         /// The handler's name.
         observer: String,
         /// What it returned.
-        source: Box<dyn std::error::Error + Send + Sync>,
+        error: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The event could not be built from the environment and the model.
-    #[error("could not build the {event} event: {source}")]
+    #[error("could not build the {event} event: {error}")]
     Event {
         /// The event's name.
         event: String,
         /// Why.
-        source: ModelError,
+        error: ModelError,
     },
     /// Collect-status could not check leadership or set the status.
     #[error("collect-status failed: {0}")]
-    CollectStatus(#[source] ModelError),
+    CollectStatus(ModelError),
     /// The unit's state could not be loaded or saved.
     #[error("unit state: {0}")]
-    State(#[from] StoreError),
+    State(StoreError),
     /// Stored state could not be read as its type, or written.
     #[error("{0}")]
-    StoredState(String),
+    StoredState(StoredStateError),
     /// Charm code panicked.
     #[error("charm code panicked: {0}")]
     Panic(String),
+    /// The environment is not one Juju gives; nothing ran.
+    #[error("{0}")]
+    Environment(EnvError),
+}
+
+impl From<StoreError> for DispatchError {
+    fn from(error: StoreError) -> Self {
+        DispatchError::State(error)
+    }
+}
+
+/// What is wrong with a stored state (`Framework::stored`).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoredStateError {
+    /// What was stored under `name` does not read as the type now asked for. The message
+    /// says what kind of mismatch and where, never the stored values (they may be secrets).
+    #[error("stored state {name:?} cannot be read as {type_name}: {}", crate::redact::json_error(error))]
+    Unreadable {
+        /// The stored state's name.
+        name: String,
+        /// The Rust type asked for.
+        type_name: &'static str,
+        /// Why it does not read.
+        error: serde_json::Error,
+    },
+    /// Two stored states were declared under one name.
+    #[error("stored state {name:?} is declared twice")]
+    DeclaredTwice {
+        /// The name.
+        name: String,
+    },
+    /// A stored state's value nests deeper than the state document can be read back with.
+    #[error("stored state {name:?} nests {depth} levels deep, more than the {limit} the unit's state can keep")]
+    TooDeep {
+        /// The name.
+        name: String,
+        /// How deep it nests.
+        depth: usize,
+        /// How deep a stored value may nest.
+        limit: usize,
+    },
+    /// A stored state's value could not be written as JSON.
+    #[error("stored state {name:?} cannot be saved: {error}")]
+    Unwritable {
+        /// The name.
+        name: String,
+        /// Why.
+        error: serde_json::Error,
+    },
 }
 
 /// Runs one dispatch of charm `C` against `backend`, with the unit's state in `store`:
 /// the one code path both `ops::main` and the in-memory Juju use.
 pub fn dispatch<C: CharmBase>(
     backend: Rc<dyn Backend>,
-    context: JujuContext,
+    context: JujuEnv,
     store: &dyn StateStore,
 ) -> Result<DispatchReport, DispatchError> {
     let core = Rc::new(ModelCore::new(backend, context, C::Meta::metadata()));
@@ -544,10 +751,14 @@ fn run<C: CharmBase>(core: Rc<ModelCore>, store: &dyn StateStore) -> Result<Disp
     let loaded = store.load()?;
     let mut framework = Framework::<C>::new(core.clone(), loaded.clone());
     let mut charm = C::new(&mut framework);
-    if let Some(error) = framework.load_errors.first() {
-        return Err(DispatchError::StoredState(error.clone()));
+    if !framework.load_errors.is_empty() {
+        return Err(DispatchError::StoredState(framework.load_errors.remove(0)));
     }
-    let mut report = DispatchReport { event: kind.clone(), known: core.meta.has_event(&kind), ..Default::default() };
+    let mut report = DispatchReport {
+        event: kind.clone(),
+        known: C::Meta::event_names().contains(&kind.as_str()),
+        ..Default::default()
+    };
     let restricted = RESTRICTED.contains(&kind.as_str());
     if !restricted {
         framework.reemit(&mut charm, &context, &mut report)?;
@@ -562,8 +773,8 @@ fn run<C: CharmBase>(core: Rc<ModelCore>, store: &dyn StateStore) -> Result<Disp
         log::debug!("Event {kind} not defined for {}.", core.meta.name);
     }
     if !restricted {
-        framework.collect_status(&mut charm, true, &context, &mut report)?;
-        framework.collect_status(&mut charm, false, &context, &mut report)?;
+        framework.collect_status(&mut charm, Target::App, &context, &mut report)?;
+        framework.collect_status(&mut charm, Target::Unit, &context, &mut report)?;
     }
     for kind in ["pre_commit", "commit"] {
         framework.emit(

@@ -1,105 +1,58 @@
-//! Write Juju charms in Rust, with the ideas of Python `ops` and the mistakes caught by
-//! the compiler.
-//!
-//! A charm is a crate whose build script turns `charmcraft.yaml` (or `metadata.yaml`,
-//! `config.yaml` and `actions.yaml`) into typed Rust with [`juju-ops-build`]: a `Config`
-//! struct, one marker type per container, relation endpoint and storage, a params struct
-//! per action, and the charm's event sources. The charm code then reads like Python ops,
-//! but a config typo, an undeclared container, a handler for the wrong event or setting
-//! `ErrorStatus` does not compile.
-//!
-//! ```
-//! // In a charm crate: `mod charm { ops::include_charm!(); }` and `use charm::Meta;`.
-//! // The library ships the reference charm's generated API as `ops::hello`.
-//! use ops::hello::{FortuneParams, Meta};
-//!
-//! struct HelloCharm {
-//!     model: ops::Model<Meta>,
-//! }
-//!
-//! impl ops::CharmBase for HelloCharm {
-//!     type Meta = Meta;
-//!
-//!     fn new(framework: &mut ops::Framework<Self>) -> Self {
-//!         framework.observe(framework.on().config_changed, Self::on_config_changed);
-//!         framework.observe(framework.on().fortune_action, Self::on_fortune_action);
-//!         HelloCharm { model: framework.model() }
-//!     }
-//! }
-//!
-//! impl HelloCharm {
-//!     fn on_config_changed(&mut self, _event: &ops::ConfigChangedEvent) -> ops::HandlerResult {
-//!         let current = &self.model.config()?.thing;
-//!         self.model.unit().set_status(ops::ActiveStatus::new(format!("hello, {current}")))?;
-//!         Ok(())
-//!     }
-//!
-//!     fn on_fortune_action(&mut self, event: &ops::ActionEvent<FortuneParams>) -> ops::HandlerResult {
-//!         let fortune = event.params.fortune.as_deref().unwrap_or("A bug in the code is worth two in the docs.");
-//!         event.set_results([("fortune", fortune)])?;
-//!         Ok(())
-//!     }
-//! }
-//!
-//! // src/main.rs of the charm:  fn main() { ops::main::<HelloCharm>() }
-//! ```
-//!
-//! Where things live: [`main`] is the entry point; [`Framework`] registers observers,
-//! stored state ([`Stored`]) and custom events, and runs a dispatch (deferred events first,
-//! then the event, collect-status, commit); [`Model`] answers questions about the Juju model
-//! through a [`backend::Backend`] (the hook tools in production, an in-memory Juju in
-//! `testing`, behind the `testing` feature); [`Container`] handles reach the workload through
-//! [`pebble`]; [`state_store`] keeps what a unit remembers between dispatches; [`status`]
-//! holds the typestate statuses; [`events`] the event types. See ARCHITECTURE.md in the
-//! repository for how one dispatch flows through them.
-//!
-//! [`juju-ops-build`]: https://docs.rs/juju-ops-build
-
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 // Generated code names the library `::ops`; this makes those paths work inside it too.
 extern crate self as ops;
 
-pub mod backend;
-pub mod charm;
-pub mod container;
-pub mod context;
-pub mod dispatch;
-pub mod events;
-pub mod framework;
-pub mod log;
+mod backend;
+mod charm;
+mod container;
+mod context;
+mod entry;
+mod events;
+mod framework;
+pub mod generated;
+mod juju_version;
+mod log;
 pub mod meta;
-pub mod model;
+mod model;
 pub mod pebble;
-pub mod relation;
-pub mod secret;
-pub mod state_store;
-pub mod status;
-pub mod storage;
-pub mod stored;
+mod redact;
+mod relation;
+mod secret;
+mod state_store;
+mod status;
+mod storage;
+mod stored;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod values;
 
-pub use charm::{ActionParams, CharmBase, CharmConfig, CharmMeta, ContainerName, RelationEndpoint, StorageName};
+pub use backend::{BackendError, Databag, RelationId, StatusName};
+pub use charm::CharmBase;
 pub use container::{AnyContainer, Container};
-pub use context::JujuContext;
-pub use dispatch::main;
+pub use context::EnvError;
+pub use entry::main;
 pub use events::{
-    ActionEvent, CollectStatusEvent, CommitEvent, ConfigChangedEvent, CustomEvent, Event, EventSource, InstallEvent,
-    LeaderElectedEvent, LeaderSettingsChangedEvent, PebbleCheckFailedEvent, PebbleCheckRecoveredEvent,
+    ActionEvent, CollectStatusEvent, CommitEvent, ConfigChangedEvent, CustomEvent, Deferrable, Event, EventSource,
+    InstallEvent, LeaderElectedEvent, LeaderSettingsChangedEvent, PebbleCheckFailedEvent, PebbleCheckRecoveredEvent,
     PebbleCustomNoticeEvent, PebbleReadyEvent, PostSeriesUpgradeEvent, PreCommitEvent, PreSeriesUpgradeEvent,
     RelationBrokenEvent, RelationChangedEvent, RelationCreatedEvent, RelationDepartedEvent, RelationJoinedEvent,
     RemoveEvent, SecretChangedEvent, SecretExpiredEvent, SecretRemoveEvent, SecretRotateEvent, StartEvent, StopEvent,
     StorageAttachedEvent, StorageDetachingEvent, UpdateStatusEvent, UpgradeCharmEvent,
 };
 pub use framework::{
-    DispatchError, DispatchReport, Emitted, Emitter, Framework, FrameworkEvents, Handler, HandlerResult,
+    AnyEvent, DispatchError, Emitter, Framework, FrameworkEvents, Handler, HandlerResult, StoredStateError, Trigger,
 };
+pub use generated::values::ValueError;
+pub use juju_version::{InvalidJujuVersion, JujuVersion};
 pub use model::{App, Leader, Model, ModelError, Port, Protocol, RemoteApp, RemoteUnit, Unit};
 pub use relation::{LocalDatabag, Relation, RemoteDatabag};
-pub use secret::SecretId;
+pub use secret::{
+    AppOwned, ContentError, Expiry, InvalidSecretId, Observed, Ownership, Secret, SecretContent, SecretId, SecretInfo,
+    SecretLookup, SecretMeta, SecretRotate, SecretString, UnitOwned,
+};
+pub use state_store::StoreError;
 pub use status::{
     ActiveStatus, BlockedStatus, ErrorStatus, MaintenanceStatus, SettableStatus, Status, StatusValue, UnknownStatus,
     WaitingStatus,
@@ -134,4 +87,47 @@ macro_rules! include_charm {
 /// have a charm to compile against.
 pub mod hello {
     include!(concat!(env!("OUT_DIR"), "/hello.rs"));
+}
+
+/// The traits a charm calls methods of, to import at once: `use ops::prelude::*;`.
+///
+/// The Pebble traits let a [`pebble::Client`] be used directly (a container handle needs no
+/// import: it dereferences to `dyn PebbleApi`).
+pub mod prelude {
+    pub use crate::CharmBase;
+    pub use crate::generated::{ActionParams, CharmMeta, ContainerName, RelationEndpoint, ResourceName, StorageName};
+    pub use crate::pebble::{ChecksApi, ExecApi, FilesApi, NoticesApi, ServicesApi};
+}
+
+/// The scaffolding the README's snippets compile in (they are the crate docs, and so
+/// doctests): a `HelloCharm` over `ops::hello`, with the fields the snippets use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __readme_charm {
+    () => {
+        #[allow(unused_imports)]
+        use ops::hello::{Meta, actions, containers, relations};
+        #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+        pub struct HelloState {
+            pub installed: bool,
+            pub things: Vec<String>,
+        }
+        #[allow(dead_code)]
+        const FORTUNES: &[&str] = &["A bug in the hand is worth two in the backlog."];
+        #[allow(dead_code)]
+        struct HelloCharm {
+            model: ops::Model<Meta>,
+            stored: ops::Stored<HelloState>,
+        }
+        impl ops::CharmBase for HelloCharm {
+            type Meta = Meta;
+            fn new(framework: &mut ops::Framework<Self>) -> Self {
+                HelloCharm { model: framework.model(), stored: framework.stored("stored") }
+            }
+        }
+        #[allow(dead_code)]
+        fn configure_workload(_: &ops::Container<containers::Pause>, _: &str) -> Result<(), ops::pebble::PebbleError> {
+            Ok(())
+        }
+    };
 }

@@ -10,42 +10,92 @@
 //! assert_eq!(meta.name, "hello");
 //! assert_eq!(meta.containers[0].name, "pause");
 //! assert_eq!(meta.relation("db").unwrap().interface, "postgresql_client");
-//! # use ops::CharmMeta;
+//! assert_eq!(meta.charm_user, ops::meta::CharmUser::Root);
+//! # use ops::prelude::*;
 //! ```
-
-const RELATION_EVENTS: &[&str] =
-    &["relation_created", "relation_joined", "relation_changed", "relation_departed", "relation_broken"];
-const WORKLOAD_EVENTS: &[&str] =
-    &["pebble_ready", "pebble_custom_notice", "pebble_check_failed", "pebble_check_recovered"];
-const STORAGE_EVENTS: &[&str] = &["storage_attached", "storage_detaching"];
 
 /// Everything the charm's YAML declares, in the shape of Python ops' `CharmMeta`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Metadata {
     /// `name`: the charm's name.
     pub name: &'static str,
-    /// `title`, or `""`.
+    /// `title` (charmcraft.yaml) or `display-name` (metadata.yaml), or `""`.
     pub title: &'static str,
     /// `summary`, or `""`.
     pub summary: &'static str,
     /// `description`, or `""`.
     pub description: &'static str,
+    /// `maintainer`, `maintainers` and `links.contact`, in that order.
+    pub maintainers: &'static [&'static str],
+    /// Where to read more: `docs`, `issues`, `source`, `website` (or `links.*`).
+    pub links: Links,
+    /// `terms`: the terms an operator must accept.
+    pub terms: &'static [&'static str],
+    /// `charm-user`: the user the charm's hooks run as.
+    pub charm_user: CharmUser,
     /// `subordinate`: whether the charm is a subordinate.
     pub subordinate: bool,
-    /// `assumes`: the features the charm needs from Juju, flattened (`all-of`/`any-of` kept as text).
-    pub assumes: &'static [&'static str],
+    /// `assumes`: what the charm needs from Juju, all of them (the top level is all-of).
+    pub assumes: &'static [Assumption],
+    /// `min-juju-version`, from older metadata.
+    pub min_juju_version: Option<&'static str>,
     /// `containers`: the workload containers, in YAML order.
     pub containers: &'static [ContainerMeta],
     /// `requires`, `provides` and `peers`, in that order.
     pub relations: &'static [RelationMeta],
+    /// `extra-bindings`: network bindings that belong to no relation.
+    pub extra_bindings: &'static [&'static str],
     /// `storage`.
     pub storage: &'static [StorageMeta],
+    /// `devices`.
+    pub devices: &'static [DeviceMeta],
     /// `resources`.
     pub resources: &'static [ResourceMeta],
     /// `config.options`.
     pub config: &'static [ConfigOptionMeta],
     /// `actions`.
     pub actions: &'static [ActionMeta],
+}
+
+/// Where to read more about the charm (ops' `MetadataLinks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Links {
+    /// `docs` or `links.documentation`.
+    pub documentation: Option<&'static str>,
+    /// `issues` or `links.issues`.
+    pub issues: &'static [&'static str],
+    /// `source` or `links.source`.
+    pub sources: &'static [&'static str],
+    /// `website` or `links.website`.
+    pub websites: &'static [&'static str],
+}
+
+/// `charm-user`: the user the charm's hooks run as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CharmUser {
+    /// `root` (the default).
+    Root,
+    /// `sudoer`: a user that may use sudo.
+    Sudoer,
+    /// `non-root`.
+    NonRoot,
+}
+
+/// One expression of `assumes`, the tree Juju reads.
+///
+/// ```
+/// use ops::meta::Assumption;
+/// let needs = Assumption::AnyOf(&[Assumption::Feature("k8s-api"), Assumption::Feature("juju >= 3.6")]);
+/// assert!(matches!(needs, Assumption::AnyOf([Assumption::Feature("k8s-api"), _])));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assumption {
+    /// A feature, with an optional version constraint, as written: `juju >= 3.4`, `k8s-api`.
+    Feature(&'static str),
+    /// `all-of`: every nested expression.
+    AllOf(&'static [Assumption]),
+    /// `any-of`: at least one nested expression.
+    AnyOf(&'static [Assumption]),
 }
 
 impl Metadata {
@@ -73,27 +123,6 @@ impl Metadata {
     pub fn config_option(&self, name: &str) -> Option<&'static ConfigOptionMeta> {
         self.config.iter().find(|o| o.name == name)
     }
-
-    /// Whether `kind` (an event name such as `db_relation_changed`) is an event this charm can
-    /// receive: the lifecycle events every charm has, and those its metadata implies.
-    pub fn has_event(&self, kind: &str) -> bool {
-        if crate::events::LIFECYCLE_EVENTS.contains(&kind) {
-            return true;
-        }
-        let implied = |names: &[&str], suffixes: &[&str]| {
-            names.iter().any(|name| {
-                let name = name.replace('-', "_");
-                kind.strip_prefix(name.as_str())
-                    .and_then(|rest| rest.strip_prefix('_'))
-                    .is_some_and(|rest| suffixes.contains(&rest))
-            })
-        };
-        let names = |items: &mut dyn Iterator<Item = &'static str>| items.collect::<Vec<_>>();
-        implied(&names(&mut self.relations.iter().map(|r| r.name)), RELATION_EVENTS)
-            || implied(&names(&mut self.containers.iter().map(|c| c.name)), WORKLOAD_EVENTS)
-            || implied(&names(&mut self.storage.iter().map(|s| s.name)), STORAGE_EVENTS)
-            || implied(&names(&mut self.actions.iter().map(|a| a.name)), &["action"])
-    }
 }
 
 /// A workload container (`containers.<name>`).
@@ -103,8 +132,25 @@ pub struct ContainerMeta {
     pub name: &'static str,
     /// `resource`: the OCI image resource it runs, if given.
     pub resource: Option<&'static str>,
+    /// `bases`: the bases it runs on, when it names no resource.
+    pub bases: &'static [ContainerBase],
     /// `mounts`: storage mounted into the container.
     pub mounts: &'static [MountMeta],
+    /// `uid`: the user id the workload runs as, if given.
+    pub uid: Option<u32>,
+    /// `gid`: the group id the workload runs as, if given.
+    pub gid: Option<u32>,
+}
+
+/// One of a container's `bases`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContainerBase {
+    /// `name`: the OS, `ubuntu`.
+    pub name: &'static str,
+    /// `channel`: `22.04`.
+    pub channel: &'static str,
+    /// `architectures`: `amd64`, `arm64`, ...
+    pub architectures: &'static [&'static str],
 }
 
 /// One `containers.<name>.mounts` entry.
@@ -182,6 +228,23 @@ pub struct StorageMeta {
     /// `multiple.range` as `(min, max)`; `max` is `None` for an open range (`N-` or `N+`).
     /// A storage without `multiple` is `(1, Some(1))`.
     pub multiple: (u32, Option<u32>),
+    /// `properties`: `transient` or nothing.
+    pub properties: &'static [&'static str],
+}
+
+/// A device the charm requests (`devices.<name>`), such as a GPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceMeta {
+    /// The device name.
+    pub name: &'static str,
+    /// `type`: `gpu`, `nvidia.com/gpu`, `amd.com/gpu`.
+    pub kind: &'static str,
+    /// `description`, or `""`.
+    pub description: &'static str,
+    /// `countmin` (default 1).
+    pub count_min: u32,
+    /// `countmax` (default 1).
+    pub count_max: u32,
 }
 
 /// A resource (`resources.<name>`).
@@ -275,10 +338,17 @@ pub struct ParamMeta {
 pub struct ActionMeta {
     /// The action's name.
     pub name: &'static str,
+    /// `title`, or `""`.
+    pub title: &'static str,
     /// `description`, or `""`.
     pub description: &'static str,
-    /// `params`, in YAML order.
+    /// `params` (or a top-level `properties`), in YAML order.
     pub params: &'static [ParamMeta],
-    /// `additionalProperties`, if given.
+    /// `additionalProperties`, if given. When absent, Juju 3 accepts undeclared params and
+    /// Juju 4 refuses them.
     pub additional_properties: Option<bool>,
+    /// `execution-group`: actions of one group run one at a time on a unit.
+    pub execution_group: Option<&'static str>,
+    /// `parallel` (default false): whether runs may overlap within the group.
+    pub parallel: bool,
 }

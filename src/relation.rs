@@ -8,8 +8,8 @@
 use std::marker::PhantomData;
 use std::rc::Rc;
 
-use crate::backend::{Databag, RelationId};
-use crate::charm::RelationEndpoint;
+use crate::backend::{Databag, RelationId, Target};
+use crate::generated::RelationEndpoint;
 use crate::model::{Leader, ModelCore, ModelError, RemoteApp, RemoteUnit};
 
 /// One relation on endpoint `R` (Python's `ops.Relation`).
@@ -91,7 +91,7 @@ impl<R: RelationEndpoint> Relation<R> {
             core: self.core.clone(),
             id: self.id.clone(),
             member: self.core.unit_name().to_owned(),
-            app: false,
+            target: Target::Unit,
         }
     }
 
@@ -101,30 +101,30 @@ impl<R: RelationEndpoint> Relation<R> {
             core: self.core.clone(),
             id: self.id.clone(),
             member: self.core.app_name().to_owned(),
-            app: true,
+            target: Target::App,
         }
     }
 
     /// A remote unit's databag, read-only.
     pub fn remote_unit_data(&self, unit: &RemoteUnit) -> Result<RemoteDatabag, ModelError> {
-        read_bag(&self.core, &self.id, unit.name(), false).map(RemoteDatabag)
+        read_bag(&self.core, &self.id, unit.name(), Target::Unit).map(RemoteDatabag)
     }
 
     /// The remote application's databag, read-only. Empty when the remote app is not known yet.
     pub fn remote_app_data(&self) -> Result<RemoteDatabag, ModelError> {
         match self.app()? {
-            Some(app) => read_bag(&self.core, &self.id, app.name(), true).map(RemoteDatabag),
+            Some(app) => read_bag(&self.core, &self.id, app.name(), Target::App).map(RemoteDatabag),
             None => Ok(RemoteDatabag(Databag::new())),
         }
     }
 }
 
-fn read_bag(core: &ModelCore, id: &RelationId, member: &str, app: bool) -> Result<Databag, ModelError> {
+fn read_bag(core: &ModelCore, id: &RelationId, member: &str, target: Target) -> Result<Databag, ModelError> {
     let key = (id.clone(), member.to_owned());
     if let Some(bag) = core.databags.borrow().get(&key) {
         return Ok(bag.clone());
     }
-    let bag = core.backend.relation_get(id, member, app)?;
+    let bag = core.backend.relation_get(id, member, target)?;
     core.databags.borrow_mut().insert(key, bag.clone());
     Ok(bag)
 }
@@ -153,7 +153,7 @@ pub struct LocalDatabag {
     core: Rc<ModelCore>,
     id: RelationId,
     member: String,
-    app: bool,
+    target: Target,
 }
 
 impl std::fmt::Debug for LocalDatabag {
@@ -165,7 +165,7 @@ impl std::fmt::Debug for LocalDatabag {
 impl LocalDatabag {
     /// The whole bag (`relation-get`, once per dispatch).
     pub fn read(&self) -> Result<Databag, ModelError> {
-        read_bag(&self.core, &self.id, &self.member, self.app)
+        read_bag(&self.core, &self.id, &self.member, self.target)
     }
 
     /// One key's value.
@@ -174,6 +174,17 @@ impl LocalDatabag {
     }
 
     /// Sets one key (`""` deletes it).
+    ///
+    /// ```
+    /// # fn f(relation: &ops::Relation<ops::hello::relations::Db>) -> Result<(), ops::ModelError> {
+    /// relation.local_unit_data().set("greeting", "hello")?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Backend`] when `relation-get` (to see what changes) or `relation-set`
+    /// fails, as when the relation is gone.
     pub fn set(&self, key: impl Into<String>, value: impl Into<String>) -> Result<(), ModelError> {
         self.update([(key.into(), value.into())])
     }
@@ -184,6 +195,10 @@ impl LocalDatabag {
     }
 
     /// Sets several keys at once, with a single `relation-set` of those that change.
+    ///
+    /// # Errors
+    ///
+    /// As [`set`](Self::set).
     pub fn update<K: Into<String>, V: Into<String>>(
         &self,
         changes: impl IntoIterator<Item = (K, V)>,
@@ -205,7 +220,7 @@ impl LocalDatabag {
         if changed.is_empty() {
             return Ok(());
         }
-        self.core.backend.relation_set(&self.id, self.app, &changed)?;
+        self.core.backend.relation_set(&self.id, self.target, &changed)?;
         self.core.databags.borrow_mut().insert((self.id.clone(), self.member.clone()), bag);
         Ok(())
     }

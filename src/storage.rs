@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
-use crate::charm::StorageName;
+use crate::generated::StorageName;
 
 /// One instance of storage `S`: `data/0`.
 pub struct Storage<S: StorageName> {

@@ -73,7 +73,20 @@ impl<T: StoredType> Stored<T> {
         self.cell.borrow_mut()
     }
 
-    /// Changes the state with `f`.
+    /// Changes the state with `f`; saved at the end of a successful dispatch.
+    ///
+    /// ```
+    /// #[derive(Default, serde::Serialize, serde::Deserialize)]
+    /// struct Counts {
+    ///     restarts: u32,
+    /// }
+    /// # fn f(stored: &ops::Stored<Counts>) {
+    /// let restarts = stored.update(|c| {
+    ///     c.restarts += 1;
+    ///     c.restarts
+    /// });
+    /// # let _ = restarts; }
+    /// ```
     pub fn update<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
         f(&mut self.cell.borrow_mut())
     }

@@ -1,7 +1,9 @@
 //! The framework's order of work, through the in-memory Juju: observers in registration
 //! order, errors and panics, collect-status, caching, unknown events.
 
-use ops::hello::{FortuneParams, Meta, Pause};
+use ops::hello::Meta;
+use ops::hello::actions::FortuneParams;
+use ops::hello::containers::Pause;
 use ops::testing::{Context, Event, State};
 use ops::{ActiveStatus, BlockedStatus, DispatchError, StatusValue, WaitingStatus};
 
@@ -157,6 +159,18 @@ fn a_handler_error_names_the_handler_and_event() {
         "handler Probe::misbehave failed on the config_changed event: the thing is wrong"
     );
     assert_eq!(calls(&err.record, "status-set"), 0, "collect-status does not run after an error");
+}
+
+#[test]
+fn an_error_chain_says_each_cause_once() {
+    let err = Context::<Probe>::new().run(Event::hook("config-changed"), with_thing("error")).unwrap_err();
+    let mut report = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        report.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    assert_eq!(report.matches("the thing is wrong").count(), 1, "{report}");
 }
 
 #[test]

@@ -1,5 +1,5 @@
 // Actions cannot be deferred: the user is waiting for the result. There is no `defer()`.
-use ops::hello::FortuneParams;
+use ops::hello::actions::FortuneParams;
 
 struct Charm;
 

@@ -1,5 +1,5 @@
 // The fortune action declares `fortune`, not `fortunes`.
-use ops::hello::FortuneParams;
+use ops::hello::actions::FortuneParams;
 
 fn fortune(event: &ops::ActionEvent<FortuneParams>) -> Option<String> {
     event.params.fortunes.clone()

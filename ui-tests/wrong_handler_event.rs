@@ -1,5 +1,6 @@
 // A handler observing an event it does not take: the fortune action handler on config-changed.
-use ops::hello::{FortuneParams, Meta};
+use ops::hello::Meta;
+use ops::hello::actions::FortuneParams;
 
 struct Charm;
 

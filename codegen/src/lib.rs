@@ -18,12 +18,18 @@
 //! ```
 //!
 //! The generated module holds `Meta` (the charm's `ops::CharmMeta`), `METADATA` (the YAML
-//! as static data), `Config` (one typed field per option), a marker type per container,
-//! relation endpoint and storage, an `<Action>Params` struct per action, and `Events` with
-//! a typed source per event. Its shape is documented in `docs/generated-shape.md`.
+//! as static data), `Config` (one typed field per option), `Events` with a typed source per
+//! event, and one module per kind of declaration: `containers`, `relations`, `storages`,
+//! `resources` (a marker type each) and `actions` (a params struct each). Its shape is
+//! documented in `docs/generated-shape.md`.
+//!
+//! Every layout charmcraft accepts is read with charmcraft's rules: a unified
+//! `charmcraft.yaml`; a build-only `charmcraft.yaml` beside `metadata.yaml` (+ `config.yaml`,
+//! `actions.yaml`); or the split files alone.
 //!
 //! A problem in the YAML fails the build with one line per problem, in the form editors
 //! can follow: `error: charmcraft.yaml:14:13: option `port` has unknown type `strng` ...`.
+//! Something that is not wrong but probably not what the author meant is a warning.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -31,6 +37,9 @@
 #![allow(clippy::needless_doctest_main)]
 
 mod emit;
+#[doc(hidden)]
+pub mod event_table;
+mod hash;
 mod model;
 mod names;
 mod yaml;
@@ -54,12 +63,18 @@ pub struct Diagnostic {
 
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
-    /// The YAML has problems; each is one diagnostic.
-    #[error("{}", Diagnostics(.0))]
-    Invalid(Vec<Diagnostic>),
+    /// The YAML has problems; each error is one diagnostic.
+    #[error("{}", Diagnostics(errors))]
+    Invalid {
+        /// What fails the build.
+        errors: Vec<Diagnostic>,
+        /// What was found besides (see [`Generated::warnings`]).
+        warnings: Vec<Diagnostic>,
+    },
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("cannot access {}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
@@ -81,6 +96,18 @@ impl fmt::Display for Diagnostics<'_> {
     }
 }
 
+/// The generated code for a charm, and what was learned reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// The Rust source.
+    pub source: String,
+    /// The files read.
+    pub inputs: Vec<PathBuf>,
+    /// Things that are not wrong but probably not what the author meant (a container that
+    /// names no image, a key charmcraft ignores); printed as `cargo::warning=` by [`generate`].
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// What [`Builder::generate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GenerateOutcome {
@@ -90,38 +117,65 @@ pub struct GenerateOutcome {
     pub changed: bool,
     /// The files read, for `rerun-if-changed`.
     pub inputs: Vec<PathBuf>,
+    /// The warnings found (see [`Generated::warnings`]).
+    pub warnings: Vec<Diagnostic>,
 }
 
-/// The files a charm's metadata may come from, in the order they are looked for.
+/// The files a charm's metadata may come from.
 const CANDIDATES: [&str; 4] = ["charmcraft.yaml", "metadata.yaml", "config.yaml", "actions.yaml"];
 
 /// The one call for a charm's `build.rs`: reads the YAML in the crate's directory, writes
 /// `$OUT_DIR/charm.rs`, and tells Cargo when to run again. Problems in the YAML are
-/// reported with `cargo::error=` (one line each), which fails the build; this function
-/// itself never panics.
+/// reported with `cargo::error=` (one line each), which fails the build, and warnings with
+/// `cargo::warning=`; this function itself never panics.
+///
+/// Cargo runs the build script again when any of the charm's YAML files changes. It also
+/// notices a file added or removed (say a new `actions.yaml`) when the build's target
+/// directory is outside the crate, as in a workspace; a lone crate with `target/` inside
+/// its own directory cannot watch its directory (every build would change it), so after
+/// adding or removing one of these files there, touch `build.rs`.
 pub fn generate() {
-    let result = Builder::new().from_cargo_env().and_then(|builder| {
-        for name in CANDIDATES {
-            println!("cargo::rerun-if-changed={}", builder.charm_dir.join(name).display());
-        }
-        builder.generate()
-    });
+    let result = Builder::new().from_cargo_env().and_then(|builder| builder.generate());
     match result {
-        Ok(_) => {}
-        Err(Error::Invalid(diagnostics)) => {
-            for diagnostic in diagnostics {
+        Ok(outcome) => print_warnings(&outcome.warnings),
+        Err(Error::Invalid { errors, warnings }) => {
+            print_warnings(&warnings);
+            for diagnostic in errors {
                 println!("cargo::error={diagnostic}");
             }
         }
-        Err(error) => println!("cargo::error={error}"),
+        Err(error) => println!("cargo::error={}", error_chain(&error)),
     }
 }
 
+fn print_warnings(warnings: &[Diagnostic]) {
+    for warning in warnings {
+        println!("cargo::warning={warning}");
+    }
+}
+
+/// An error and its sources, on one line.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(&format!(": {inner}"));
+        source = inner.source();
+    }
+    text
+}
+
 /// Generates a charm's API with explicit paths (for the library's own build script, and tests).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Builder {
     charm_dir: PathBuf,
     out_file: PathBuf,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new()
+    }
 }
 
 impl Builder {
@@ -150,46 +204,78 @@ impl Builder {
     }
 
     /// Generates the code; writes the file only if its content changed, and prints
-    /// `cargo::rerun-if-changed` for every file read.
+    /// `cargo::rerun-if-changed` for every file read (and for the charm's directory, when
+    /// the output is outside it, so that a file added there is noticed).
     pub fn generate(&self) -> Result<GenerateOutcome, Error> {
-        let (source, inputs) = generate_with_inputs(&self.charm_dir)?;
-        for input in &inputs {
-            println!("cargo::rerun-if-changed={}", input.display());
-        }
-        let changed = std::fs::read_to_string(&self.out_file).ok().as_deref() != Some(source.as_str());
+        self.watch();
+        let generated = generate_source(&self.charm_dir)?;
+        let changed = std::fs::read_to_string(&self.out_file).ok().as_deref() != Some(generated.source.as_str());
         if changed {
-            std::fs::write(&self.out_file, &source)
+            std::fs::write(&self.out_file, &generated.source)
                 .map_err(|source| Error::Io { path: self.out_file.clone(), source })?;
         }
-        Ok(GenerateOutcome { path: self.out_file.clone(), changed, inputs })
+        Ok(GenerateOutcome {
+            path: self.out_file.clone(),
+            changed,
+            inputs: generated.inputs,
+            warnings: generated.warnings,
+        })
+    }
+
+    /// `rerun-if-changed` for each candidate that exists. A missing file would make Cargo
+    /// run the script (and rebuild the crate) on every build, so absent candidates are
+    /// covered by watching the directory instead, when that is safe.
+    fn watch(&self) {
+        for name in CANDIDATES {
+            let path = self.charm_dir.join(name);
+            if path.exists() {
+                println!("cargo::rerun-if-changed={}", path.display());
+            }
+        }
+        let inside = |dir: &Path, file: &Path| match (dir.canonicalize(), file.parent().map(Path::canonicalize)) {
+            (Ok(dir), Some(Ok(parent))) => parent.starts_with(dir),
+            _ => true,
+        };
+        if !inside(&self.charm_dir, &self.out_file) {
+            println!("cargo::rerun-if-changed={}", self.charm_dir.display());
+        }
     }
 }
 
-/// The generated source for the charm in `dir`, without writing anything.
-pub fn generate_source(dir: impl AsRef<Path>) -> Result<String, Error> {
-    generate_with_inputs(dir.as_ref()).map(|(source, _)| source)
-}
-
-fn generate_with_inputs(dir: &Path) -> Result<(String, Vec<PathBuf>), Error> {
+/// The generated code for the charm in `dir`, without writing anything.
+pub fn generate_source(dir: impl AsRef<Path>) -> Result<Generated, Error> {
+    let dir = dir.as_ref();
     let mut inputs = Vec::new();
+    let mut errors = Vec::new();
     let mut read = |name: &str| -> Result<Option<yaml::Source>, Error> {
         let path = dir.join(name);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                errors.push(Diagnostic { file: name.to_owned(), line: 1, column: 1, message: "not UTF-8 text".into() });
+                return Ok(None);
+            }
             Err(source) => return Err(Error::Io { path, source }),
         };
         inputs.push(path);
-        yaml::Source::parse(name, text).map(Some).map_err(|d| Error::Invalid(vec![d]))
+        Ok(yaml::Source::parse(name, text).map_err(|d| errors.push(d)).ok())
     };
-    let inputs_model = if let Some(metadata) = read("charmcraft.yaml")? {
-        model::Inputs { metadata, config: None, actions: None, unified: true }
-    } else if let Some(metadata) = read("metadata.yaml")? {
-        model::Inputs { metadata, config: read("config.yaml")?, actions: read("actions.yaml")?, unified: false }
-    } else {
+    let project = model::Project {
+        charmcraft: read("charmcraft.yaml")?,
+        metadata: read("metadata.yaml")?,
+        config: read("config.yaml")?,
+        actions: read("actions.yaml")?,
+    };
+    if project.charmcraft.is_none() && project.metadata.is_none() && errors.is_empty() {
         let message = format!("no charmcraft.yaml or metadata.yaml in {}", dir.display());
-        return Err(Error::Invalid(vec![Diagnostic { file: "charmcraft.yaml".into(), line: 1, column: 1, message }]));
-    };
-    let charm = model::parse(&inputs_model).map_err(Error::Invalid)?;
-    Ok((emit::source(&charm), inputs))
+        errors.push(Diagnostic { file: "charmcraft.yaml".into(), line: 1, column: 1, message });
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid { errors, warnings: Vec::new() });
+    }
+    match model::parse(&project) {
+        Ok(parsed) => Ok(Generated { source: emit::source(&parsed.charm), inputs, warnings: parsed.warnings }),
+        Err(refused) => Err(Error::Invalid { errors: refused.errors, warnings: refused.warnings }),
+    }
 }

@@ -13,14 +13,29 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// A field or event name: `log-level` → `log_level`, `type` → `r#type`, `2fa` → `_2fa`.
 pub fn field(name: &str) -> String {
-    let mut out: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    // One `_` per character that is not ASCII alphanumeric (in place, on bytes, when all
+    // are ASCII: build scripts run unoptimized, and this runs for every option).
+    let mut out = if name.is_ascii() {
+        let mut bytes = name.as_bytes().to_vec();
+        for byte in &mut bytes {
+            if !byte.is_ascii_alphanumeric() {
+                *byte = b'_';
+            }
+        }
+        String::from_utf8(bytes).unwrap_or_default()
+    } else {
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+    };
     if out.starts_with(|c: char| c.is_ascii_digit()) || out.is_empty() {
         out.insert(0, '_');
     }
-    if NOT_RAW.contains(&out.as_str()) {
-        out.push('_');
-    } else if RAW_OK.contains(&out.as_str()) {
-        out.insert_str(0, "r#");
+    // No keyword is longer than 8 characters.
+    if out.len() <= 8 {
+        if NOT_RAW.contains(&out.as_str()) {
+            out.push('_');
+        } else if RAW_OK.contains(&out.as_str()) {
+            out.insert_str(0, "r#");
+        }
     }
     out
 }
@@ -35,13 +50,22 @@ pub fn type_name(name: &str) -> String {
             out.extend(chars);
         }
     }
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+    if out.is_empty() {
+        // Nothing alphanumeric (`---`): a name of underscores, one more than `field` gives.
+        return format!("_{}", field(name));
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, '_');
     }
     if out == "Self" {
         out.push('_');
     }
     out
+}
+
+/// The field of an event of a declared name: `db` + `relation_changed` → `db_relation_changed`.
+pub fn event_field(name: &str, suffix: &str) -> String {
+    format!("{}_{suffix}", field(name).trim_start_matches("r#"))
 }
 
 #[cfg(test)]
@@ -57,6 +81,16 @@ mod tests {
         assert_eq!(field("match"), "r#match");
         assert_eq!(field("self"), "self_");
         assert_eq!(field("2fa"), "_2fa");
+        assert_eq!(field("café"), "caf_");
+        assert_eq!(field(""), "__");
+        assert_eq!(field("override"), "r#override");
+    }
+
+    #[test]
+    fn event_fields() {
+        assert_eq!(event_field("db", "relation_changed"), "db_relation_changed");
+        assert_eq!(event_field("type", "action"), "type_action");
+        assert_eq!(event_field("my-db", "relation_broken"), "my_db_relation_broken");
     }
 
     #[test]
@@ -66,5 +100,7 @@ mod tests {
         assert_eq!(type_name("do_backup"), "DoBackup");
         assert_eq!(type_name("2fa"), "_2fa");
         assert_eq!(type_name("self"), "Self_");
+        assert_eq!(type_name("---"), "____");
+        assert_eq!(type_name(""), "___");
     }
 }

@@ -2,20 +2,23 @@
 //!
 //! [`HookTools`] is the production backend: it runs Juju's hook tools. The in-memory
 //! Juju of the `testing` module is the other one. Nothing above this trait knows
-//! which it has. Caching (python-ops-facts.md §2.2) lives in the model, not here, so both
+//! which it has. Caching (where Python ops caches) lives in the model, not here, so both
 //! backends see the same calls.
 
-pub mod calls;
+pub(crate) mod calls;
+mod content_files;
 mod hook_tools;
+mod process;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub use calls::ToolCall;
+pub(crate) use content_files::ContentFiles;
 pub use hook_tools::HookTools;
 
 /// A failing hook tool, or one whose output could not be understood.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BackendError {
     /// The tool ran and exited non-zero; `stderr` is what it said (`ERROR this unit is not the leader`).
     #[error("hook tool `{call}` failed with exit code {code}: {stderr}")]
@@ -28,13 +31,44 @@ pub enum BackendError {
         stderr: String,
     },
     /// The tool could not be started (not on `PATH`, not executable).
-    #[error("could not run hook tool `{tool}`: {source}")]
+    #[error("could not run hook tool `{tool}`: {error}")]
     Spawn {
         /// The tool's name.
         tool: String,
         /// The operating system's reason.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
+    },
+    /// The tool printed more than any hook tool answer is: it was stopped.
+    #[error("hook tool `{call}` printed more than {limit} bytes; stopped")]
+    OutputTooLarge {
+        /// The call, rendered as a command line.
+        call: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// The tool did not finish in time: it was killed.
+    #[error("hook tool `{call}` did not finish within {} s; killed", after.as_secs())]
+    TimedOut {
+        /// The call, rendered as a command line.
+        call: String,
+        /// How long it was given.
+        after: std::time::Duration,
+    },
+    /// An argument held a NUL byte, which no command line can carry; the tool was not run.
+    #[error("argument {position} of hook tool `{tool}` holds a NUL byte, which no command line can carry; not run")]
+    NulInArgument {
+        /// The tool's name.
+        tool: String,
+        /// Which argument (from 1).
+        position: usize,
+    },
+    /// The secret content could not be written to the private files the tool reads it from.
+    #[error("could not write secret content for `{tool}` to a private file: {error}")]
+    ContentFiles {
+        /// The tool's name.
+        tool: &'static str,
+        /// The operating system's reason.
+        error: std::io::Error,
     },
     /// The tool succeeded but printed something that is not what Juju prints.
     #[error("hook tool `{call}` printed output that could not be read: {reason}")]
@@ -69,8 +103,6 @@ pub enum LogLevel {
     Warning,
     /// `ERROR`.
     Error,
-    /// `CRITICAL`.
-    Critical,
 }
 
 impl LogLevel {
@@ -82,7 +114,6 @@ impl LogLevel {
             LogLevel::Info => "INFO",
             LogLevel::Warning => "WARNING",
             LogLevel::Error => "ERROR",
-            LogLevel::Critical => "CRITICAL",
         }
     }
 }
@@ -148,6 +179,23 @@ impl fmt::Display for StatusName {
     }
 }
 
+/// Whose status or relation databag a call is about: this unit's, or its application's
+/// (`--application`, `--app` on the hook tools).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Target {
+    /// This unit (or, for a remote databag, the remote unit).
+    Unit,
+    /// The application.
+    App,
+}
+
+impl Target {
+    /// Whether the call is about the application.
+    pub(crate) fn is_app(self) -> bool {
+        self == Target::App
+    }
+}
+
 /// A status as `status-get` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusInfo {
@@ -173,6 +221,9 @@ impl RelationId {
     /// Parses `endpoint:id` as `relation-ids` and `JUJU_RELATION_ID` give it.
     pub fn parse(text: &str) -> Option<Self> {
         let (endpoint, id) = text.rsplit_once(':')?;
+        if endpoint.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
         Some(RelationId::new(endpoint, id.parse().ok()?))
     }
 
@@ -211,6 +262,58 @@ pub struct GoalState {
     pub units: BTreeMap<String, GoalUnit>,
 }
 
+/// Who owns a new secret (`secret-add --owner`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecretOwner {
+    /// The application (its leader manages it).
+    Application,
+    /// This unit.
+    Unit,
+}
+
+impl SecretOwner {
+    /// As Juju spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretOwner::Application => "application",
+            SecretOwner::Unit => "unit",
+        }
+    }
+}
+
+/// Which revision `secret-get` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecretRead {
+    /// The revision this charm tracks.
+    Tracked,
+    /// The latest, and track it from now on (`--refresh`).
+    Refresh,
+    /// The latest, this once (`--peek`).
+    Peek,
+}
+
+/// A secret by id, label, or both (the id is used, the label set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecretRef<'a> {
+    /// The secret's URI.
+    pub id: Option<&'a str>,
+    /// Its label.
+    pub label: Option<&'a str>,
+}
+
+/// Metadata arguments of `secret-add` and `secret-set`, as they go on the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecretArgs {
+    /// `--label`.
+    pub label: Option<String>,
+    /// `--description`.
+    pub description: Option<String>,
+    /// `--expire`, RFC 3339.
+    pub expire: Option<String>,
+    /// `--rotate`.
+    pub rotate: Option<&'static str>,
+}
+
 /// Everything the model asks Juju. One method per question; each maps to one hook-tool call.
 pub trait Backend {
     /// `juju-log --log-level <level> -- <message>`.
@@ -219,10 +322,10 @@ pub trait Backend {
     fn is_leader(&self) -> Result<bool, BackendError>;
     /// `config-get --format=json`: the options that are set or have a default.
     fn config_get(&self) -> Result<serde_json::Map<String, serde_json::Value>, BackendError>;
-    /// `status-get --include-data --format=json --application=<app>`.
-    fn status_get(&self, app: bool) -> Result<StatusInfo, BackendError>;
-    /// `status-set --application=<app> <status> -- <message>`.
-    fn status_set(&self, app: bool, status: StatusName, message: &str) -> Result<(), BackendError>;
+    /// `status-get --include-data --format=json --application=<true|false>`.
+    fn status_get(&self, target: Target) -> Result<StatusInfo, BackendError>;
+    /// `status-set --application=<True|False> <status> -- <message>`.
+    fn status_set(&self, target: Target, status: StatusName, message: &str) -> Result<(), BackendError>;
     /// `application-version-set -- <version>`.
     fn application_version_set(&self, version: &str) -> Result<(), BackendError>;
     /// `goal-state --format=json`.
@@ -242,9 +345,9 @@ pub trait Backend {
     /// `relation-list --format=json --app -r <id>`: the remote application, if known.
     fn relation_remote_app(&self, id: &RelationId) -> Result<Option<String>, BackendError>;
     /// `relation-get --format=json -r <id> [--app] - <member>`.
-    fn relation_get(&self, id: &RelationId, member: &str, app: bool) -> Result<Databag, BackendError>;
+    fn relation_get(&self, id: &RelationId, member: &str, target: Target) -> Result<Databag, BackendError>;
     /// `relation-set -r <id> [--app] --file -` with the changed keys as JSON (`""` deletes).
-    fn relation_set(&self, id: &RelationId, app: bool, changes: &Databag) -> Result<(), BackendError>;
+    fn relation_set(&self, id: &RelationId, target: Target, changes: &Databag) -> Result<(), BackendError>;
     /// `storage-list --format=json <name>`: ids like `data/0`.
     fn storage_list(&self, name: &str) -> Result<Vec<String>, BackendError>;
     /// `storage-get --format=json -s <id>`: the storage's location.
@@ -263,4 +366,33 @@ pub trait Backend {
     fn pebble(&self, container: &str) -> std::rc::Rc<dyn crate::pebble::PebbleApi>;
     /// `resource-get <name>`: the path of the fetched resource.
     fn resource_get(&self, name: &str) -> Result<std::path::PathBuf, BackendError>;
+    /// `secret-add [meta] --owner <owner> <key>#file=<path> ...`: the new secret's URI.
+    /// The content goes in files, never on the command line.
+    fn secret_add(
+        &self,
+        content: &crate::secret::SecretContent,
+        meta: &SecretArgs,
+        owner: SecretOwner,
+    ) -> Result<String, BackendError>;
+    /// `secret-get --format=json [<id>] [--label <label>] [--refresh|--peek]`.
+    fn secret_get(&self, secret: SecretRef<'_>, read: SecretRead)
+    -> Result<crate::secret::SecretContent, BackendError>;
+    /// `secret-info-get --format=json <id>` (or `--label <label>` without an id).
+    fn secret_info_get(
+        &self,
+        secret: SecretRef<'_>,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, BackendError>;
+    /// `secret-set [meta] --owner application <id> [<key>#file=<path> ...]`.
+    fn secret_set(
+        &self,
+        id: &str,
+        content: Option<&crate::secret::SecretContent>,
+        meta: &SecretArgs,
+    ) -> Result<(), BackendError>;
+    /// `secret-grant --relation <n> [--unit <unit>] <id>`.
+    fn secret_grant(&self, id: &str, relation: u64, unit: Option<&str>) -> Result<(), BackendError>;
+    /// `secret-revoke --relation <n> [--unit <unit>] <id>`.
+    fn secret_revoke(&self, id: &str, relation: u64, unit: Option<&str>) -> Result<(), BackendError>;
+    /// `secret-remove <id> [--revision <n>]`.
+    fn secret_remove(&self, id: &str, revision: Option<u64>) -> Result<(), BackendError>;
 }

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::client::decode;
-use super::{Change, Client, PebbleError};
+use super::{
+    Change, CheckAction, CheckLevel, CheckStatus, ChecksApi, Client, IdentityAccess, NoticeType, NoticesApi,
+    PebbleError, ProtocolError, Startup,
+};
 
 /// A check's state as `GET /v1/checks` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -15,14 +18,14 @@ use super::{Change, Client, PebbleError};
 pub struct CheckInfo {
     /// Its name.
     pub name: String,
-    /// `alive`, `ready`, or empty.
-    #[serde(default)]
-    pub level: String,
-    /// `enabled`, `disabled`, or empty (older Pebble).
-    #[serde(default)]
-    pub startup: String,
-    /// `up`, `down` or `inactive`.
-    pub status: String,
+    /// `alive`, `ready`, or none.
+    #[serde(default, with = "super::enums::empty_as_none")]
+    pub level: Option<CheckLevel>,
+    /// `enabled` or `disabled`; none from Pebble before 1.18.
+    #[serde(default, with = "super::enums::empty_as_none")]
+    pub startup: Option<Startup>,
+    /// Up, down or inactive.
+    pub status: CheckStatus,
     /// Successes in a row.
     #[serde(default)]
     pub successes: u32,
@@ -46,9 +49,9 @@ pub struct Notice {
     /// The user it is visible to, if restricted.
     #[serde(default)]
     pub user_id: Option<u32>,
-    /// `custom`, `change-update`, ...
+    /// What it is about.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: NoticeType,
     /// Its key (`example.com/thing`).
     pub key: String,
     /// When it first occurred (RFC 3339).
@@ -66,13 +69,19 @@ pub struct Notice {
     /// Data from the last occurrence.
     #[serde(default)]
     pub last_data: BTreeMap<String, String>,
+    /// How long after an occurrence a repeat counts as a new one (`1h0m0s`).
+    #[serde(default)]
+    pub repeat_after: Option<String>,
+    /// How long after its last occurrence it is dropped (`168h0m0s`).
+    #[serde(default)]
+    pub expire_after: Option<String>,
 }
 
 /// Which notices to list (`GET /v1/notices`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NoticeFilter {
     /// Only these types.
-    pub types: Vec<String>,
+    pub types: Vec<NoticeType>,
     /// Only these keys.
     pub keys: Vec<String>,
     /// `all` to see every user's notices (admin only).
@@ -95,8 +104,8 @@ pub struct LogEntry {
 /// An identity that may talk to Pebble (Juju ≥ 3.6.4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
-    /// `admin`, `read`, `metrics` or `untrusted`.
-    pub access: String,
+    /// What it may do.
+    pub access: IdentityAccess,
     /// A local (peer credentials) identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local: Option<LocalIdentity>,
@@ -125,78 +134,28 @@ fn repeated<'a>(name: &'a str, values: &[String]) -> Vec<(&'a str, String)> {
 }
 
 impl Client {
-    /// `GET /v1/checks`, at `level` (`alive`, `ready`) and for `names` (all when empty).
-    /// Names go as repeated parameters, as ops sends them.
-    pub fn get_checks(&self, level: Option<&str>, names: &[&str]) -> Result<Vec<CheckInfo>, PebbleError> {
-        let mut query: Vec<(&str, String)> = level.map(|l| ("level", l.to_owned())).into_iter().collect();
-        query.extend(names.iter().map(|n| ("names", (*n).to_owned())));
-        let (result, _) = self.call("GET", "/v1/checks", &query, None)?;
-        decode(result, "checks")
-    }
-
-    /// Starts checks; the names of those that changed.
-    pub fn start_checks(&self, names: &[&str]) -> Result<Vec<String>, PebbleError> {
-        self.checks_action("start", names)
-    }
-
-    /// Stops checks; the names of those that changed.
-    pub fn stop_checks(&self, names: &[&str]) -> Result<Vec<String>, PebbleError> {
-        self.checks_action("stop", names)
-    }
-
-    /// `POST /v1/checks` with `action` (`start`, `stop`); the checks that changed.
-    pub fn checks_action(&self, action: &str, names: &[&str]) -> Result<Vec<String>, PebbleError> {
-        let (result, _) = self.call("POST", "/v1/checks", &[], Some(json!({"action": action, "checks": names})))?;
-        // Pebble answers `"changed": null` when nothing changed.
-        Ok(decode::<Option<Vec<String>>>(result.get("changed").cloned().unwrap_or(Value::Null), "changed checks")?
-            .unwrap_or_default())
-    }
-
-    /// `GET /v1/notices` with `filter`.
-    pub fn get_notices(&self, filter: &NoticeFilter) -> Result<Vec<Notice>, PebbleError> {
-        let mut query = Vec::new();
-        query.extend(filter.users.iter().map(|u| ("users", u.clone())));
-        query.extend(filter.user_id.iter().map(|u| ("user-id", u.to_string())));
-        query.extend(repeated("types", &filter.types));
-        query.extend(repeated("keys", &filter.keys));
-        let (result, _) = self.call("GET", "/v1/notices", &query, None)?;
-        decode(result, "notices")
-    }
-
-    /// `GET /v1/notices/<id>`.
-    pub fn get_notice(&self, id: &str) -> Result<Notice, PebbleError> {
-        let (result, _) = self.call("GET", &format!("/v1/notices/{id}"), &[], None)?;
-        decode(result, "notice")
-    }
-
-    /// Records a custom notice (`POST /v1/notices`); its id.
-    pub fn notify(
-        &self,
-        key: &str,
-        data: &BTreeMap<String, String>,
-        repeat_after: Option<Duration>,
-    ) -> Result<String, PebbleError> {
-        let mut body = json!({"action": "add", "type": "custom", "key": key, "data": data});
-        if let Some(after) = repeat_after {
-            body["repeat-after"] = json!(format!("{:.3}s", after.as_secs_f64()));
-        }
-        let (result, _) = self.call("POST", "/v1/notices", &[], Some(body))?;
-        decode(result.get("id").cloned().unwrap_or(Value::Null), "notice id")
-    }
-
-    /// Sends `signal` (`SIGHUP`) to the services (`POST /v1/signals`).
-    pub fn send_signal(&self, signal: &str, services: &[&str]) -> Result<(), PebbleError> {
-        self.call("POST", "/v1/signals", &[], Some(json!({"signal": signal, "services": services}))).map(drop)
-    }
-
     /// `GET /v1/health`: whether the checks at `level` (all when `None`) are up.
-    pub fn health(&self, level: Option<&str>, names: &[&str]) -> Result<bool, PebbleError> {
-        let mut query: Vec<(&str, String)> = level.map(|l| ("level", l.to_owned())).into_iter().collect();
+    pub fn health(&self, level: Option<CheckLevel>, names: &[&str]) -> Result<bool, PebbleError> {
+        let mut query: Vec<(&str, String)> = level.map(|l| ("level", l.as_str().to_owned())).into_iter().collect();
         if !names.is_empty() {
             query.push(("names", names.join(",")));
         }
-        let (result, _) = self.call("GET", "/v1/health", &query, None)?;
-        Ok(result.get("healthy").and_then(Value::as_bool).unwrap_or(false))
+        let path = super::transport::path_with_query("/v1/health", &query);
+        let request = super::transport::Request { method: "GET", path, headers: vec![], body: vec![] };
+        let response = self.send(&request)?;
+        // A check down is an answer, not an error: Pebble says so with HTTP 502 and a sync
+        // envelope holding `healthy: false`.
+        if response.status == 502
+            && let Ok(envelope) = serde_json::from_slice::<Value>(&response.body)
+            && envelope["type"] == "sync"
+            && let Some(healthy) = envelope["result"]["healthy"].as_bool()
+        {
+            return Ok(healthy);
+        }
+        let (result, _) = self.unwrap_json("GET", "/v1/health", &response)?;
+        result.get("healthy").and_then(Value::as_bool).ok_or_else(|| {
+            PebbleError::Protocol(ProtocolError::Missing { what: "`healthy` in GET /v1/health".to_owned() })
+        })
     }
 
     /// `GET /v1/changes?select=<in-progress|all|ready>[&for=<service>]`.
@@ -209,18 +168,20 @@ impl Client {
 
     /// Aborts a change (`POST /v1/changes/<id>`).
     pub fn abort_change(&self, id: &str) -> Result<Change, PebbleError> {
-        let (result, _) = self.call("POST", &format!("/v1/changes/{id}"), &[], Some(json!({"action": "abort"})))?;
+        let path = format!("/v1/changes/{}", super::transport::segment(id));
+        let (result, _) = self.call("POST", &path, &[], Some(json!({"action": "abort"})))?;
         decode(result, "change")
     }
 
     /// The last `n` lines (all when `None`) of the services' logs (`GET /v1/logs`, which
-    /// answers newline-delimited JSON, not Pebble's envelope).
+    /// answers newline-delimited JSON, not Pebble's envelope). Pebble itself defaults to
+    /// 30 lines; `None` asks for all (`n=-1`).
     pub fn get_logs(&self, services: &[&str], n: Option<u32>) -> Result<Vec<LogEntry>, PebbleError> {
         let mut query: Vec<(&str, String)> = services.iter().map(|s| ("services", (*s).to_owned())).collect();
-        query.extend(n.map(|n| ("n", n.to_string())));
+        query.push(("n", n.map_or_else(|| "-1".to_owned(), |n| n.to_string())));
         let path = super::transport::path_with_query("/v1/logs", &query);
         let request = super::transport::Request { method: "GET", path, headers: vec![], body: vec![] };
-        let response = super::transport::send(self.socket(), self.timeout(), &request)?;
+        let response = self.send(&request)?;
         if response.status >= 400 {
             return self.unwrap_json("GET", "/v1/logs", &response).map(|_| Vec::new());
         }
@@ -228,7 +189,12 @@ impl Client {
             .lines()
             .filter(|line| !line.trim().is_empty())
             .map(|line| {
-                serde_json::from_str(line).map_err(|e| PebbleError::Protocol(format!("log line {line:?}: {e}")))
+                serde_json::from_str(line).map_err(|e| {
+                    PebbleError::Protocol(ProtocolError::Decode {
+                        what: format!("log line {line:?}"),
+                        reason: e.to_string(),
+                    })
+                })
             })
             .collect()
     }
@@ -249,5 +215,54 @@ impl Client {
     pub fn remove_identities(&self, names: &[&str]) -> Result<(), PebbleError> {
         let identities: BTreeMap<&str, Value> = names.iter().map(|n| (*n, Value::Null)).collect();
         self.call("POST", "/v1/identities", &[], Some(json!({"action": "remove", "identities": identities}))).map(drop)
+    }
+}
+
+impl ChecksApi for Client {
+    /// Names go as repeated parameters, as ops sends them.
+    fn get_checks(&self, level: Option<CheckLevel>, names: &[&str]) -> Result<Vec<CheckInfo>, PebbleError> {
+        let mut query: Vec<(&str, String)> = level.map(|l| ("level", l.as_str().to_owned())).into_iter().collect();
+        query.extend(names.iter().map(|n| ("names", (*n).to_owned())));
+        let (result, _) = self.call("GET", "/v1/checks", &query, None)?;
+        decode(result, "checks")
+    }
+
+    fn checks_action(&self, action: CheckAction, names: &[&str]) -> Result<Vec<String>, PebbleError> {
+        let body = json!({"action": action.as_str(), "checks": names});
+        let (result, _) = self.call("POST", "/v1/checks", &[], Some(body))?;
+        // Pebble answers `"changed": null` when nothing changed.
+        Ok(decode::<Option<Vec<String>>>(result.get("changed").cloned().unwrap_or(Value::Null), "changed checks")?
+            .unwrap_or_default())
+    }
+}
+
+impl NoticesApi for Client {
+    fn get_notices(&self, filter: &NoticeFilter) -> Result<Vec<Notice>, PebbleError> {
+        let mut query = Vec::new();
+        query.extend(filter.users.iter().map(|u| ("users", u.clone())));
+        query.extend(filter.user_id.iter().map(|u| ("user-id", u.to_string())));
+        query.extend(filter.types.iter().map(|t| ("types", t.as_str().to_owned())));
+        query.extend(repeated("keys", &filter.keys));
+        let (result, _) = self.call("GET", "/v1/notices", &query, None)?;
+        decode(result, "notices")
+    }
+
+    fn get_notice(&self, id: &str) -> Result<Notice, PebbleError> {
+        let (result, _) = self.call("GET", &format!("/v1/notices/{}", super::transport::segment(id)), &[], None)?;
+        decode(result, "notice")
+    }
+
+    fn notify(
+        &self,
+        key: &str,
+        data: &BTreeMap<String, String>,
+        repeat_after: Option<Duration>,
+    ) -> Result<String, PebbleError> {
+        let mut body = json!({"action": "add", "type": "custom", "key": key, "data": data});
+        if let Some(after) = repeat_after {
+            body["repeat-after"] = json!(format!("{:.3}s", after.as_secs_f64()));
+        }
+        let (result, _) = self.call("POST", "/v1/notices", &[], Some(body))?;
+        decode(result.get("id").cloned().unwrap_or(Value::Null), "notice id")
     }
 }

@@ -7,10 +7,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::transport::{self, Request, Response};
-use super::{Layer, PebbleError, Plan};
+use super::{Layer, PebbleError, Plan, ProtocolError, ServiceAction, ServiceStatus, ServicesApi, Startup};
 
 /// Pebble's per-request timeout in ops (`pebble.Client(timeout=5.0)`).
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The largest response kept by default: a pull of a file up to this size.
+pub const DEFAULT_MAX_RESPONSE: usize = 64 * 1024 * 1024;
 /// How long service changes are waited for by default (ops: 30 s).
 const CHANGE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often a change is polled when the server has no `/wait` endpoint.
@@ -23,30 +25,19 @@ pub struct SystemInfo {
     pub version: String,
 }
 
-/// Whether a service is running.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ServiceStatus {
-    /// Running.
-    Active,
-    /// Stopped.
-    Inactive,
-    /// Exited with an error and not restarted.
-    Error,
-    /// Something Pebble added after this client was written.
-    #[serde(other)]
-    Unknown,
-}
-
 /// A service as `GET /v1/services` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ServiceInfo {
     /// Its name.
     pub name: String,
-    /// `enabled` or `disabled`.
-    pub startup: String,
+    /// Whether it starts with the plan (Pebble reports `disabled` when the layer did not say).
+    pub startup: Startup,
     /// Whether it runs.
     pub current: ServiceStatus,
+    /// Since when it has been in its current state (RFC 3339); absent until first started.
+    #[serde(default)]
+    pub current_since: Option<String>,
 }
 
 impl ServiceInfo {
@@ -115,9 +106,13 @@ struct Envelope {
     change: Option<String>,
 }
 
-/// A Pebble client for one socket.
+/// A Pebble client for one socket. Its API is the traits of [`PebbleApi`](super::PebbleApi)
+/// (import them with `use ops::prelude::*`), plus the calls below that a container handle
+/// does not make (changes, health, logs, identities, a running exec).
 ///
 /// ```no_run
+/// use ops::prelude::*;
+///
 /// let pebble = ops::pebble::Client::new("/charm/containers/pause/pebble.socket");
 /// let version = pebble.get_system_info()?.version;
 /// # Ok::<(), ops::pebble::PebbleError>(())
@@ -126,12 +121,21 @@ struct Envelope {
 pub struct Client {
     socket: PathBuf,
     timeout: Duration,
+    max_response: usize,
 }
 
 impl Client {
     /// A client for the Pebble at `socket`, with ops' 5-second request timeout.
     pub fn new(socket: impl Into<PathBuf>) -> Self {
-        Client { socket: socket.into(), timeout: DEFAULT_TIMEOUT }
+        Client { socket: socket.into(), timeout: DEFAULT_TIMEOUT, max_response: DEFAULT_MAX_RESPONSE }
+    }
+
+    /// The same client keeping responses (a pulled file, a log) of up to `bytes`
+    /// ([`DEFAULT_MAX_RESPONSE`] unless set); a larger one is
+    /// [`ProtocolError::TooLarge`], read no further.
+    pub fn with_max_response(mut self, bytes: usize) -> Self {
+        self.max_response = bytes;
+        self
     }
 
     /// The same client with another per-request timeout.
@@ -145,9 +149,20 @@ impl Client {
         &self.socket
     }
 
-    /// The per-request timeout.
+    /// The per-request timeout: one deadline for the whole exchange.
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+
+    /// The largest response kept (see [`with_max_response`](Self::with_max_response)).
+    pub fn max_response(&self) -> usize {
+        self.max_response
+    }
+
+    /// Sends one request within this client's deadline and size cap.
+    pub(super) fn send(&self, request: &Request<'_>) -> Result<Response, PebbleError> {
+        let limits = transport::Limits { timeout: self.timeout, max_body: self.max_response };
+        transport::send(&self.socket, limits, request)
     }
 
     /// Sends a JSON request and unwraps Pebble's envelope: `(result, change id)`.
@@ -167,7 +182,7 @@ impl Client {
             None => Vec::new(),
         };
         let request = Request { method, path: transport::path_with_query(path, query), headers, body };
-        let response = transport::send(&self.socket, self.timeout, &request)?;
+        let response = self.send(&request)?;
         self.unwrap_json(method, path, &response)
     }
 
@@ -180,16 +195,18 @@ impl Client {
     ) -> Result<(Value, Option<String>), PebbleError> {
         let content_type = response.header("content-type").unwrap_or_default();
         if !content_type.starts_with("application/json") {
-            return Err(PebbleError::Protocol(format!(
-                "{method} {path}: HTTP {} with Content-Type {content_type:?}, expected application/json",
-                response.status
-            )));
+            return Err(PebbleError::Protocol(ProtocolError::ContentType {
+                request: format!("{method} {path}"),
+                status: response.status,
+                content_type: content_type.to_owned(),
+                expected: "application/json",
+            }));
         }
         let envelope: Envelope = serde_json::from_slice(&response.body).map_err(|e| {
-            PebbleError::Protocol(format!(
-                "{method} {path}: HTTP {} with a body that is not Pebble's JSON: {e}",
-                response.status
-            ))
+            PebbleError::Protocol(ProtocolError::Decode {
+                what: format!("{method} {path}: HTTP {} body", response.status),
+                reason: format!("not Pebble's JSON: {e}"),
+            })
         })?;
         if envelope.kind == "error" || response.status >= 400 {
             return Err(api_error(response.status, &envelope));
@@ -197,71 +214,9 @@ impl Client {
         Ok((envelope.result, envelope.change))
     }
 
-    /// `GET /v1/system-info`.
-    pub fn get_system_info(&self) -> Result<SystemInfo, PebbleError> {
-        let (result, _) = self.call("GET", "/v1/system-info", &[], None)?;
-        decode(result, "system info")
-    }
-
-    /// `GET /v1/plan?format=yaml`: the layers combined.
-    pub fn get_plan(&self) -> Result<Plan, PebbleError> {
-        let (result, _) = self.call("GET", "/v1/plan", &[("format", "yaml".to_owned())], None)?;
-        let text = result.as_str().ok_or_else(|| PebbleError::Protocol("the plan is not a YAML string".into()))?;
-        Ok(Plan::from_yaml(text)?)
-    }
-
-    /// `POST /v1/layers`: adds `layer` under `label`; with `combine`, merges it into an
-    /// existing layer of that label.
-    pub fn add_layer(&self, label: &str, layer: &Layer, combine: bool) -> Result<(), PebbleError> {
-        let body =
-            json!({"action": "add", "combine": combine, "label": label, "format": "yaml", "layer": layer.to_yaml()?});
-        self.call("POST", "/v1/layers", &[], Some(body)).map(drop)
-    }
-
-    /// `GET /v1/services`, for `names` (all when empty).
-    pub fn get_services(&self, names: &[&str]) -> Result<Vec<ServiceInfo>, PebbleError> {
-        let query = if names.is_empty() { vec![] } else { vec![("names", names.join(","))] };
-        let (result, _) = self.call("GET", "/v1/services", &query, None)?;
-        decode(result, "services")
-    }
-
-    /// Starts the services, waiting for the change (30 s).
-    pub fn start_services(&self, names: &[&str]) -> Result<Change, PebbleError> {
-        self.services_action("start", names)
-    }
-
-    /// Stops the services, waiting for the change.
-    pub fn stop_services(&self, names: &[&str]) -> Result<Change, PebbleError> {
-        self.services_action("stop", names)
-    }
-
-    /// Restarts the services, waiting for the change.
-    pub fn restart_services(&self, names: &[&str]) -> Result<Change, PebbleError> {
-        self.services_action("restart", names)
-    }
-
-    /// Replans: starts every `startup: enabled` service and restarts changed ones.
-    pub fn replan_services(&self) -> Result<Change, PebbleError> {
-        self.services_action("replan", &[])
-    }
-
-    /// Starts every `startup: enabled` service.
-    pub fn autostart_services(&self) -> Result<Change, PebbleError> {
-        self.services_action("autostart", &[])
-    }
-
-    /// `POST /v1/services` with `action` (`start`, `stop`, `restart`, `replan`, `autostart`),
-    /// waiting for the change.
-    pub fn services_action(&self, action: &str, names: &[&str]) -> Result<Change, PebbleError> {
-        let body = json!({"action": action, "services": names});
-        let (_, change) = self.call("POST", "/v1/services", &[], Some(body))?;
-        let id = change.ok_or_else(|| PebbleError::Protocol(format!("services {action} gave no change id")))?;
-        self.wait_change(&id, CHANGE_TIMEOUT)
-    }
-
     /// `GET /v1/changes/<id>`.
     pub fn get_change(&self, id: &str) -> Result<Change, PebbleError> {
-        let (result, _) = self.call("GET", &format!("/v1/changes/{id}"), &[], None)?;
+        let (result, _) = self.call("GET", &format!("/v1/changes/{}", transport::segment(id)), &[], None)?;
         decode(result, "change")
     }
 
@@ -278,7 +233,7 @@ impl Client {
             let wait =
                 remaining.min(self.timeout.saturating_sub(Duration::from_secs(1)).max(Duration::from_millis(100)));
             let query = [("timeout", format!("{:.3}s", wait.as_secs_f64()))];
-            match self.call("GET", &format!("/v1/changes/{id}/wait"), &query, None) {
+            match self.call("GET", &format!("/v1/changes/{}/wait", transport::segment(id)), &query, None) {
                 Ok((result, _)) => return finished(decode(result, "change")?),
                 Err(PebbleError::Api { code: 504, .. }) => continue,
                 Err(PebbleError::Api { code: 404, .. }) => return self.poll_change(id, deadline),
@@ -301,6 +256,18 @@ impl Client {
     }
 }
 
+/// Pebble's 400 for a service the plan does not have (`cannot start services: service
+/// "x" does not exist`), as the typed [`PebbleError::ServiceNotFound`] a charm can match.
+fn service_not_found(error: PebbleError) -> PebbleError {
+    if let PebbleError::Api { code: 400, message, .. } = &error
+        && let Some(rest) = message.split_once("services: service \"").map(|(_, rest)| rest)
+        && let Some(name) = rest.strip_suffix("\" does not exist")
+    {
+        return PebbleError::ServiceNotFound { name: name.to_owned() };
+    }
+    error
+}
+
 fn finished(change: Change) -> Result<Change, PebbleError> {
     match change.err.as_deref().filter(|e| !e.is_empty()) {
         Some(err) => Err(PebbleError::Change {
@@ -313,7 +280,8 @@ fn finished(change: Change) -> Result<Change, PebbleError> {
 }
 
 pub(super) fn decode<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, PebbleError> {
-    serde_json::from_value(value).map_err(|e| PebbleError::Protocol(format!("{what}: {e}")))
+    serde_json::from_value(value)
+        .map_err(|e| PebbleError::Protocol(ProtocolError::Decode { what: what.to_owned(), reason: e.to_string() }))
 }
 
 fn api_error(http_status: u16, envelope: &Envelope) -> PebbleError {
@@ -323,5 +291,46 @@ fn api_error(http_status: u16, envelope: &Envelope) -> PebbleError {
         status: envelope.status.clone(),
         kind: text("kind"),
         message: text("message"),
+    }
+}
+
+impl ServicesApi for Client {
+    fn get_system_info(&self) -> Result<SystemInfo, PebbleError> {
+        let (result, _) = self.call("GET", "/v1/system-info", &[], None)?;
+        decode(result, "system info")
+    }
+
+    fn add_layer(&self, label: &str, layer: &Layer, combine: bool) -> Result<(), PebbleError> {
+        let body =
+            json!({"action": "add", "combine": combine, "label": label, "format": "yaml", "layer": layer.to_yaml()?});
+        self.call("POST", "/v1/layers", &[], Some(body)).map(drop)
+    }
+
+    fn get_plan(&self) -> Result<Plan, PebbleError> {
+        let (result, _) = self.call("GET", "/v1/plan", &[("format", "yaml".to_owned())], None)?;
+        let text = result.as_str().ok_or_else(|| {
+            PebbleError::Protocol(ProtocolError::Decode { what: "plan".into(), reason: "not a YAML string".into() })
+        })?;
+        Ok(Plan::from_yaml(text)?)
+    }
+
+    fn get_services(&self, names: &[&str]) -> Result<Vec<ServiceInfo>, PebbleError> {
+        let query = if names.is_empty() { vec![] } else { vec![("names", names.join(","))] };
+        let (result, _) = self.call("GET", "/v1/services", &query, None)?;
+        decode(result, "services")
+    }
+
+    fn services_action(&self, action: ServiceAction, names: &[&str]) -> Result<Change, PebbleError> {
+        let action = action.as_str();
+        let body = json!({"action": action, "services": names});
+        let (_, change) = self.call("POST", "/v1/services", &[], Some(body)).map_err(service_not_found)?;
+        let id = change.ok_or_else(|| {
+            PebbleError::Protocol(ProtocolError::Missing { what: format!("the change id of services {action}") })
+        })?;
+        self.wait_change(&id, CHANGE_TIMEOUT)
+    }
+
+    fn send_signal(&self, signal: &str, services: &[&str]) -> Result<(), PebbleError> {
+        self.call("POST", "/v1/signals", &[], Some(json!({"signal": signal, "services": services}))).map(drop)
     }
 }

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::client::decode;
-use super::transport::{self, Request, Response};
-use super::{Client, PebbleError};
+use super::transport::{self, Request};
+use super::{Client, FileType, FilesApi, Listing, PathFailure, PathFailureCause, PebbleError, ProtocolError};
 
 /// A file as `list_files` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -19,9 +19,9 @@ pub struct FileInfo {
     pub path: String,
     /// The base name.
     pub name: String,
-    /// `file`, `directory`, `symlink`, `socket`, `named-pipe`, `device`, `unknown`.
+    /// What it is.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: FileType,
     /// The size in bytes (files only).
     #[serde(default)]
     pub size: Option<u64>,
@@ -48,7 +48,7 @@ pub struct FileInfo {
 impl FileInfo {
     /// Whether it is a directory.
     pub fn is_dir(&self) -> bool {
-        self.kind == "directory"
+        self.kind == FileType::Directory
     }
 }
 
@@ -113,13 +113,11 @@ fn boundary() -> String {
     format!("{:032x}", nanos ^ (u128::from(std::process::id()) << 64))
 }
 
-impl Client {
-    /// `GET /v1/files?action=list`: the directory's entries, or the file itself (or the
-    /// directory itself with `itself`); `pattern` is a glob on names.
-    pub fn list_files(&self, path: &str, pattern: Option<&str>, itself: bool) -> Result<Vec<FileInfo>, PebbleError> {
+impl FilesApi for Client {
+    fn list_files(&self, path: &str, pattern: Option<&str>, listing: Listing) -> Result<Vec<FileInfo>, PebbleError> {
         let mut query = vec![("path", path.to_owned())];
         query.extend(pattern.map(|p| ("pattern", p.to_owned())));
-        if itself {
+        if listing == Listing::Itself {
             query.push(("itself", "true".to_owned()));
         }
         query.push(("action", "list".to_owned()));
@@ -127,33 +125,21 @@ impl Client {
         decode(result, "file list")
     }
 
-    /// Whether `path` exists.
-    pub fn exists(&self, path: &str) -> Result<bool, PebbleError> {
-        exists(self, path)
-    }
-
-    /// Whether `path` is a directory.
-    pub fn isdir(&self, path: &str) -> Result<bool, PebbleError> {
-        isdir(self, path)
-    }
-
-    /// Creates a directory (`make-dirs`).
-    pub fn make_dir(&self, path: &str, options: &FileOptions) -> Result<(), PebbleError> {
+    fn make_dir(&self, path: &str, options: &FileOptions) -> Result<(), PebbleError> {
         let mut dir = json!({"path": path, "make-parents": options.make_parents});
         options.apply(&mut dir);
         let (result, _) = self.call("POST", "/v1/files", &[], Some(json!({"action": "make-dirs", "dirs": [dir]})))?;
         check_paths(&result)
     }
 
-    /// Removes a file or (with `recursive`) a directory tree.
-    pub fn remove_path(&self, path: &str, recursive: bool) -> Result<(), PebbleError> {
+    fn remove_path(&self, path: &str, recursive: bool) -> Result<(), PebbleError> {
         let body = json!({"action": "remove", "paths": [{"path": path, "recursive": recursive}]});
         let (result, _) = self.call("POST", "/v1/files", &[], Some(body))?;
         check_paths(&result)
     }
 
-    /// Writes `content` to `path` (multipart `write`).
-    pub fn push(&self, path: &str, content: &[u8], options: &FileOptions) -> Result<(), PebbleError> {
+    fn push(&self, path: &str, content: &[u8], options: &FileOptions) -> Result<(), PebbleError> {
+        let filename = multipart_filename(path)?;
         let mut file = json!({"path": path});
         if options.make_parents {
             file["make-dirs"] = json!(true);
@@ -163,62 +149,67 @@ impl Client {
         let boundary = boundary();
         let mut body = Vec::new();
         body.extend(format!("--{boundary}\r\nContent-Type: application/json\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n{request_json}\r\n").bytes());
-        body.extend(format!("--{boundary}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{path}\"\r\n\r\n").bytes());
+        body.extend(format!("--{boundary}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{filename}\"\r\n\r\n").bytes());
         body.extend_from_slice(content);
         body.extend(format!("\r\n--{boundary}--\r\n").bytes());
         let headers = vec![
             ("Accept", "application/json".to_owned()),
             ("Content-Type", format!("multipart/form-data; boundary=\"{boundary}\"")),
         ];
-        let response = self.send(Request { method: "POST", path: "/v1/files".into(), headers, body })?;
+        let response = self.send(&Request { method: "POST", path: "/v1/files".into(), headers, body })?;
         let (result, _) = self.unwrap_json("POST", "/v1/files", &response)?;
         check_paths(&result)
     }
 
-    /// Reads `path` (multipart `read`).
-    pub fn pull(&self, path: &str) -> Result<Vec<u8>, PebbleError> {
+    fn pull(&self, path: &str) -> Result<Vec<u8>, PebbleError> {
         let query = [("action", "read".to_owned()), ("path", path.to_owned())];
         let headers = vec![("Accept", "multipart/form-data".to_owned())];
         let request =
             Request { method: "GET", path: transport::path_with_query("/v1/files", &query), headers, body: vec![] };
-        let response = self.send(request)?;
+        let response = self.send(&request)?;
         let content_type = response.header("content-type").unwrap_or_default().to_owned();
         if !content_type.starts_with("multipart/form-data") {
             // Errors that are not about the file come back as plain JSON.
             self.unwrap_json("GET", "/v1/files", &response)?;
-            return Err(PebbleError::Protocol(format!("pull of {path}: expected multipart, got {content_type:?}")));
+            return Err(PebbleError::Protocol(ProtocolError::ContentType {
+                request: format!("pull of {path}"),
+                status: response.status,
+                content_type,
+                expected: "multipart/form-data",
+            }));
         }
         let parts = multipart_parts(&content_type, &response.body)?;
         let meta = parts
             .iter()
             .find(|p| p.name == "response")
-            .ok_or_else(|| PebbleError::Protocol(format!("pull of {path}: no response part")))?;
-        let meta: Value = serde_json::from_slice(&meta.body).map_err(|e| PebbleError::Protocol(e.to_string()))?;
+            .ok_or_else(|| missing(format!("the response part of the pull of {path}")))?;
+        let meta: Value = serde_json::from_slice(&meta.body).map_err(|e| {
+            PebbleError::Protocol(ProtocolError::Decode { what: format!("pull of {path}"), reason: e.to_string() })
+        })?;
         check_paths(&meta["result"])?;
         parts
             .into_iter()
             .find(|p| p.name == "files")
             .map(|p| p.body)
-            .ok_or_else(|| PebbleError::Protocol(format!("pull of {path}: no file part")))
+            .ok_or_else(|| missing(format!("the file part of the pull of {path}")))
     }
 }
 
-/// Whether `path` exists: a listing of the path itself, where "not found" means no.
-pub fn exists(api: &dyn super::PebbleApi, path: &str) -> Result<bool, PebbleError> {
-    match api.list_files(path, None, true) {
-        Ok(_) => Ok(true),
-        Err(error) if error.is_not_found() => Ok(false),
-        Err(error) => Err(error),
+/// The path as a quoted multipart file name: quotes and backslashes escaped, as Go's
+/// MIME parser reads them; a line break or NUL, which would end the part's head, refused.
+fn multipart_filename(path: &str) -> Result<String, PebbleError> {
+    if path.contains(['\r', '\n', '\0']) {
+        return Err(PebbleError::InvalidArgument {
+            what: "path",
+            value: path.to_owned(),
+            reason: "a line break or NUL cannot be sent",
+        });
     }
+    Ok(path.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// Whether `path` is a directory.
-pub fn isdir(api: &dyn super::PebbleApi, path: &str) -> Result<bool, PebbleError> {
-    match api.list_files(path, None, true) {
-        Ok(files) => Ok(files.first().is_some_and(FileInfo::is_dir)),
-        Err(error) if error.is_not_found() => Ok(false),
-        Err(error) => Err(error),
-    }
+fn missing(what: String) -> PebbleError {
+    PebbleError::Protocol(ProtocolError::Missing { what })
 }
 
 /// One part of a multipart body.
@@ -232,7 +223,7 @@ fn multipart_parts(content_type: &str, body: &[u8]) -> Result<Vec<Part>, PebbleE
         .split(';')
         .find_map(|p| p.trim().strip_prefix("boundary="))
         .map(|b| b.trim_matches('"').to_owned())
-        .ok_or_else(|| PebbleError::Protocol("multipart response without a boundary".into()))?;
+        .ok_or_else(|| missing("the multipart boundary".to_owned()))?;
     let delimiter = format!("--{boundary}").into_bytes();
     let mut parts = Vec::new();
     for section in split(body, &delimiter).into_iter().skip(1) {
@@ -268,18 +259,16 @@ fn split<'a>(mut data: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
     out
 }
 
-impl Client {
-    fn send(&self, request: Request<'_>) -> Result<Response, PebbleError> {
-        transport::send(self.socket(), self.timeout(), &request)
-    }
-}
-
 /// Copies local files and directories into `dest_dir` in the container (ops' `push_path`).
 ///
 /// A source directory is copied with its own name (`/src/conf` → `<dest>/conf/...`);
 /// `dir/*` copies what is in it. Symlinks are followed. Failures are collected per file
 /// and reported together as [`PebbleError::PushPull`] after everything else was copied.
-pub fn push_path(api: &dyn super::PebbleApi, sources: &[&std::path::Path], dest_dir: &str) -> Result<(), PebbleError> {
+pub(super) fn push_path<F: FilesApi + ?Sized>(
+    api: &F,
+    sources: &[&std::path::Path],
+    dest_dir: &str,
+) -> Result<(), PebbleError> {
     let mut failures = Vec::new();
     for source in sources {
         let text = source.to_string_lossy();
@@ -287,7 +276,7 @@ pub fn push_path(api: &dyn super::PebbleApi, sources: &[&std::path::Path], dest_
             Some(dir) => match std::fs::read_dir(dir) {
                 Ok(entries) => (dir.into(), entries.filter_map(|e| e.ok().map(|e| e.path())).collect()),
                 Err(error) => {
-                    failures.push((dir.to_owned(), error.to_string()));
+                    failures.push(PathFailure { path: dir.to_owned(), cause: error.into() });
                     continue;
                 }
             },
@@ -300,19 +289,19 @@ pub fn push_path(api: &dyn super::PebbleApi, sources: &[&std::path::Path], dest_
     if failures.is_empty() { Ok(()) } else { Err(PebbleError::PushPull { failures }) }
 }
 
-fn push_tree(
-    api: &dyn super::PebbleApi,
+fn push_tree<F: FilesApi + ?Sized>(
+    api: &F,
     root: &std::path::Path,
     local: &std::path::Path,
     dest_dir: &str,
-    failures: &mut Vec<(String, String)>,
+    failures: &mut Vec<PathFailure>,
 ) {
     let relative = local.strip_prefix(root).unwrap_or(local).to_string_lossy().into_owned();
     let remote = format!("{}/{}", dest_dir.trim_end_matches('/'), relative.trim_start_matches('/'));
     let options = FileOptions { make_parents: true, ..FileOptions::default() };
     let result = if local.is_dir() {
-        api.make_dir(&remote, &options).map_err(|e| e.to_string()).and_then(|()| {
-            let entries = std::fs::read_dir(local).map_err(|e| e.to_string())?;
+        api.make_dir(&remote, &options).map_err(PathFailureCause::from).and_then(|()| {
+            let entries = std::fs::read_dir(local)?;
             for entry in entries.filter_map(Result::ok) {
                 push_tree(api, root, &entry.path(), dest_dir, failures);
             }
@@ -320,31 +309,35 @@ fn push_tree(
         })
     } else {
         std::fs::read(local)
-            .map_err(|e| e.to_string())
-            .and_then(|content| api.push(&remote, &content, &options).map_err(|e| e.to_string()))
+            .map_err(PathFailureCause::from)
+            .and_then(|content| Ok(api.push(&remote, &content, &options)?))
     };
-    if let Err(error) = result {
-        failures.push((local.display().to_string(), error));
+    if let Err(cause) = result {
+        failures.push(PathFailure { path: local.display().to_string(), cause });
     }
 }
 
 /// Copies files and directories from the container into local `dest_dir` (ops' `pull_path`);
 /// the same naming rules as [`push_path`].
-pub fn pull_path(api: &dyn super::PebbleApi, sources: &[&str], dest_dir: &std::path::Path) -> Result<(), PebbleError> {
+pub(super) fn pull_path<F: FilesApi + ?Sized>(
+    api: &F,
+    sources: &[&str],
+    dest_dir: &std::path::Path,
+) -> Result<(), PebbleError> {
     let mut failures = Vec::new();
     for source in sources {
         let (root, items) = match source.strip_suffix("/*") {
-            Some(dir) => match api.list_files(dir, None, false) {
+            Some(dir) => match api.list_files(dir, None, Listing::Contents) {
                 Ok(files) => (dir.to_owned(), files),
                 Err(error) => {
-                    failures.push((dir.to_owned(), error.to_string()));
+                    failures.push(PathFailure { path: dir.to_owned(), cause: error.into() });
                     continue;
                 }
             },
-            None => match api.list_files(source, None, true) {
+            None => match api.list_files(source, None, Listing::Itself) {
                 Ok(files) => (parent_dir(source).to_owned(), files),
                 Err(error) => {
-                    failures.push(((*source).to_owned(), error.to_string()));
+                    failures.push(PathFailure { path: (*source).to_owned(), cause: error.into() });
                     continue;
                 }
             },
@@ -363,33 +356,33 @@ fn parent_dir(path: &str) -> &str {
     }
 }
 
-fn pull_tree(
-    api: &dyn super::PebbleApi,
+fn pull_tree<F: FilesApi + ?Sized>(
+    api: &F,
     root: &str,
     item: &FileInfo,
     dest_dir: &std::path::Path,
-    failures: &mut Vec<(String, String)>,
+    failures: &mut Vec<PathFailure>,
 ) {
     let relative = item.path.strip_prefix(root).unwrap_or(&item.path).trim_start_matches('/');
     let local = dest_dir.join(relative);
     let result = if item.is_dir() {
-        std::fs::create_dir_all(&local).map_err(|e| e.to_string()).and_then(|()| {
-            let children = api.list_files(&item.path, None, false).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(&local).map_err(PathFailureCause::from).and_then(|()| {
+            let children = api.list_files(&item.path, None, Listing::Contents)?;
             for child in &children {
                 pull_tree(api, root, child, dest_dir, failures);
             }
             Ok(())
         })
     } else {
-        api.pull(&item.path).map_err(|e| e.to_string()).and_then(|content| {
+        api.pull(&item.path).map_err(PathFailureCause::from).and_then(|content| {
             if let Some(parent) = local.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+                std::fs::create_dir_all(parent)?;
             }
-            std::fs::write(&local, content).map_err(|e| e.to_string())
+            Ok(std::fs::write(&local, content)?)
         })
     };
-    if let Err(error) = result {
-        failures.push((item.path.clone(), error));
+    if let Err(cause) = result {
+        failures.push(PathFailure { path: item.path.clone(), cause });
     }
 }
 

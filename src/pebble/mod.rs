@@ -1,14 +1,15 @@
 //! A blocking client for Pebble, the workload manager in each Kubernetes container.
 //!
 //! Each workload container runs Pebble, reachable from the charm at
-//! `/charm/containers/<name>/pebble.socket`. This client speaks its HTTP API (python-ops-facts.md
-//! §5, pebble-api.md): system info, layers and the plan, services with change waiting.
+//! `/charm/containers/<name>/pebble.socket`. This client speaks its HTTP API: system info,
+//! layers and the plan, services with change waiting, files, checks, notices, exec.
 //! Every call returns a `Result`: a typed container handle says which container, never
 //! that Pebble is up.
 
 mod api;
 mod checks;
 mod client;
+mod enums;
 mod exec;
 mod files;
 mod layer;
@@ -16,15 +17,33 @@ mod transport;
 
 use std::path::{Path, PathBuf};
 
-pub use api::PebbleApi;
+pub use api::{CheckAction, ChecksApi, ExecApi, FilesApi, Listing, NoticesApi, PebbleApi, ServiceAction, ServicesApi};
 pub use checks::{BasicIdentity, CheckInfo, Identity, LocalIdentity, LogEntry, Notice, NoticeFilter};
-pub use client::{Change, Client, ServiceInfo, ServiceStatus, SystemInfo, Task};
-pub use exec::{ExecOptions, ExecOutput, ExecProcess};
-pub use files::{FileInfo, FileOptions, exists, isdir, pull_path, push_path};
-pub use layer::{Check, ExecCheck, HttpCheck, Layer, LogTarget, Plan, Service, Startup, TcpCheck, YamlError};
+pub use client::{Change, Client, DEFAULT_MAX_RESPONSE, ServiceInfo, SystemInfo, Task};
+pub use enums::{CheckLevel, CheckStatus, FileType, IdentityAccess, NoticeType, Override, ServiceStatus, Startup};
+pub use exec::{ExecOptions, ExecOutput, ExecProcess, ExecStdin, ExecStream};
+#[cfg(feature = "testing")]
+pub(crate) use exec::{OutputSource, Running, StdinSink};
+pub use files::{FileInfo, FileOptions};
+pub use layer::{Check, ExecCheck, Extra, HttpCheck, Layer, LogTarget, Plan, Service, TcpCheck, Workload, YamlError};
+
+/// Where Juju mounts each container's Pebble socket in the charm container.
+const PEBBLE_SOCKET_DIR: &str = "/charm/containers";
+
+/// Overrides `/charm/containers`, for running a charm outside Juju (process-level tests
+/// with a fake Pebble). Juju never sets it.
+pub const SOCKET_DIR_VAR: &str = "JUJU_OPS_CONTAINERS_DIR";
+
+/// The path of a container's Pebble socket: `/charm/containers/<name>/pebble.socket`
+/// (or under `JUJU_OPS_CONTAINERS_DIR`).
+pub fn socket_path(container: &str) -> PathBuf {
+    let dir = std::env::var_os(SOCKET_DIR_VAR).map_or_else(|| PathBuf::from(PEBBLE_SOCKET_DIR), PathBuf::from);
+    dir.join(container).join("pebble.socket")
+}
 
 /// An error talking to Pebble.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PebbleError {
     /// The socket is missing or refuses connections: Pebble is not (yet) up.
     #[error("could not connect to Pebble at {socket}: {reason}")]
@@ -75,10 +94,10 @@ pub enum PebbleError {
         output: ExecOutput,
     },
     /// Some files of a `push_path`/`pull_path` could not be copied (the others were).
-    #[error("could not copy {} path(s): {}", .failures.len(), .failures.iter().map(|(p, e)| format!("{p}: {e}")).collect::<Vec<_>>().join("; "))]
+    #[error("could not copy {} path(s): {}", .failures.len(), .failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     PushPull {
         /// Each path that failed, with why.
-        failures: Vec<(String, String)>,
+        failures: Vec<PathFailure>,
     },
     /// Waiting (for a change) took longer than allowed.
     #[error("timed out waiting for {what}")]
@@ -88,10 +107,117 @@ pub enum PebbleError {
     },
     /// Pebble answered something this client cannot read.
     #[error("unexpected answer from Pebble: {0}")]
-    Protocol(String),
+    Protocol(ProtocolError),
+    /// The plan has no service of this name.
+    #[error("service {name:?} is not in the plan")]
+    ServiceNotFound {
+        /// The service asked for.
+        name: String,
+    },
+    /// The plan has no check of this name.
+    #[error("check {name:?} is not in the plan")]
+    CheckNotFound {
+        /// The check asked for.
+        name: String,
+    },
     /// A layer or plan could not be written or read as YAML.
     #[error(transparent)]
     Yaml(#[from] YamlError),
+    /// An argument no request can carry (a path with a line break); nothing was sent.
+    #[error("invalid {what} {value:?}: {reason}")]
+    InvalidArgument {
+        /// What it is (`path`).
+        what: &'static str,
+        /// The value given.
+        value: String,
+        /// Why it cannot be sent.
+        reason: &'static str,
+    },
+}
+
+/// What was wrong with an answer from Pebble.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// The response is not well-formed HTTP.
+    #[error("malformed HTTP response: {0}")]
+    Http(String),
+    /// The response has another content type than the endpoint sends.
+    #[error("{request}: HTTP {status} with Content-Type {content_type:?}, expected {expected}")]
+    ContentType {
+        /// The request (`GET /v1/plan`, `pull of /etc/x`).
+        request: String,
+        /// The HTTP status.
+        status: u16,
+        /// The content type received.
+        content_type: String,
+        /// The content type the endpoint sends.
+        expected: &'static str,
+    },
+    /// A body, or a part of one, is not what the endpoint sends.
+    #[error("{what}: {reason}")]
+    Decode {
+        /// What was being read.
+        what: String,
+        /// Why it does not read.
+        reason: String,
+    },
+    /// Something the endpoint always sends is missing.
+    #[error("{what} is missing from Pebble's answer")]
+    Missing {
+        /// What is missing.
+        what: String,
+    },
+    /// A response, or a part of one, is larger than this client keeps.
+    #[error("{what}: the response is larger than the {limit} bytes this client reads")]
+    TooLarge {
+        /// The request.
+        what: String,
+        /// The cap ([`Client::with_max_response`]).
+        limit: usize,
+    },
+    /// An exec websocket failed.
+    #[error("exec websocket {stream}: {reason}")]
+    Websocket {
+        /// Which stream (`stdio of task 3`, `control`).
+        stream: String,
+        /// What failed.
+        reason: String,
+    },
+}
+
+/// One path a `push_path`/`pull_path` could not copy.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {cause}")]
+pub struct PathFailure {
+    /// The path, local for a push, in the container for a pull.
+    pub path: String,
+    /// Why.
+    pub cause: PathFailureCause,
+}
+
+/// Why one path could not be copied.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PathFailureCause {
+    /// Reading or writing the local file failed.
+    #[error("{0}")]
+    Local(std::io::Error),
+    /// Pebble refused the file.
+    #[error("{0}")]
+    Pebble(Box<PebbleError>),
+}
+
+impl From<std::io::Error> for PathFailureCause {
+    fn from(error: std::io::Error) -> Self {
+        PathFailureCause::Local(error)
+    }
+}
+
+impl From<PebbleError> for PathFailureCause {
+    fn from(error: PebbleError) -> Self {
+        PathFailureCause::Pebble(Box::new(error))
+    }
 }
 
 /// Up to 1024 bytes of stderr, as ops shows in `ExecError`.
@@ -113,6 +239,7 @@ impl PebbleError {
         match self {
             PebbleError::Path { kind, .. } => kind == "not-found",
             PebbleError::Api { code, kind, .. } => *code == 404 || kind == "not-found",
+            PebbleError::ServiceNotFound { .. } | PebbleError::CheckNotFound { .. } => true,
             _ => false,
         }
     }
@@ -125,12 +252,12 @@ impl PebbleError {
         PebbleError::Connection { socket: socket.to_owned(), reason }
     }
 
-    fn io(socket: &Path, error: std::io::Error) -> Self {
+    fn io(socket: &Path, what: &str, error: std::io::Error) -> Self {
         match error.kind() {
             std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
-                PebbleError::Timeout { what: format!("Pebble at {}", socket.display()) }
+                PebbleError::Timeout { what: format!("{what} to Pebble at {}", socket.display()) }
             }
-            _ => PebbleError::Connection { socket: socket.to_owned(), reason: error.to_string() },
+            _ => PebbleError::Connection { socket: socket.to_owned(), reason: format!("{what}: {error}") },
         }
     }
 }

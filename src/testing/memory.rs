@@ -2,6 +2,9 @@
 //! Juju's hook tools enforce (leadership for app status and app databags, action tools
 //! only in actions, action-set key syntax), failing with the same messages.
 
+use super::secrets::{Refusal, Secrets};
+use crate::backend::{SecretArgs, SecretOwner, SecretRead, SecretRef};
+use crate::secret::{SecretContent, SecretId};
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -9,8 +12,9 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 
 use super::state::{ActionRun, State};
+use crate::backend::calls::{self, ToolCall};
 use crate::backend::{
-    Backend, BackendError, Databag, GoalState, GoalUnit, LogLevel, RelationId, StatusInfo, StatusName, ToolCall, calls,
+    Backend, BackendError, Databag, GoalState, GoalUnit, LogLevel, RelationId, StatusInfo, StatusName, Target,
 };
 use crate::status::StatusValue;
 
@@ -34,10 +38,12 @@ pub struct Record {
     pub unit_status_history: Vec<StatusValue>,
     /// Application statuses set, in order.
     pub app_status_history: Vec<StatusValue>,
+    /// Secret revisions removed (`None`: every revision, the secret itself).
+    pub removed_secret_revisions: Vec<(SecretId, Option<u64>)>,
 }
 
 /// The in-memory Juju backend for one dispatch.
-pub struct MemoryBackend {
+pub(crate) struct MemoryBackend {
     state: Rc<RefCell<State>>,
     action: Option<RefCell<ActionRun>>,
     record: RefCell<Record>,
@@ -59,9 +65,11 @@ impl MemoryBackend {
         (self.state.take(), action, self.record.take())
     }
 
-    fn call(&self, call: ToolCall) -> ToolCall {
+    /// Records `call`, refusing it as the real backend would when no command line can carry it.
+    fn call(&self, call: ToolCall) -> Result<ToolCall, BackendError> {
+        call.check_args()?;
         self.record.borrow_mut().calls.push(call.clone());
-        call
+        Ok(call)
     }
 
     fn action(&self, call: &ToolCall) -> Result<&RefCell<ActionRun>, BackendError> {
@@ -88,14 +96,36 @@ impl MemoryBackend {
     }
 }
 
+/// Where the recorded secret-add/secret-set command lines say the content files are: the
+/// in-memory Juju takes the content directly, and no file is written.
+const CONTENT_DIR: &str = "/tmp/juju-ops-secret";
+
+impl MemoryBackend {
+    fn secrets<T>(&self, f: impl FnOnce(&mut Secrets<'_>) -> Result<T, Refusal>) -> Result<T, Refusal> {
+        let mut state = self.state.borrow_mut();
+        let version = state.juju_version.parse().unwrap_or_default();
+        let leader = state.leader;
+        f(&mut Secrets { secrets: &mut state.secrets, leader, version })
+    }
+
+    /// Who a grant is for: the unit, or the relation's remote application.
+    fn grantee(&self, call: &ToolCall, relation: u64, unit: Option<&str>) -> Result<String, BackendError> {
+        let state = self.state.borrow();
+        let relation = state.relations.iter().find(|r| r.id == relation).ok_or_else(|| {
+            usage_error(call, &format!("invalid value \"{relation}\" for flag -r: relation not found"))
+        })?;
+        Ok(unit.map_or_else(|| relation.remote_app.clone(), str::to_owned))
+    }
+}
+
 /// A hook tool's run-time failure: exit 1, `ERROR <message>`.
 fn run_error(call: &ToolCall, message: &str) -> BackendError {
-    BackendError::Failed { call: call.to_string(), code: 1, stderr: format!("ERROR {message}") }
+    BackendError::Failed { call: call.command_line(), code: 1, stderr: format!("ERROR {message}") }
 }
 
 /// A hook tool's argument rejection: exit 2, `ERROR <message>`.
 fn usage_error(call: &ToolCall, message: &str) -> BackendError {
-    BackendError::Failed { call: call.to_string(), code: 2, stderr: format!("ERROR {message}") }
+    BackendError::Failed { call: call.command_line(), code: 2, stderr: format!("ERROR {message}") }
 }
 
 /// Juju's rule for action-set keys: lowercase alphanumeric and hyphens per dotted part.
@@ -125,46 +155,46 @@ fn check_action_key(call: &ToolCall, key: &str) -> Result<(), BackendError> {
 
 impl Backend for MemoryBackend {
     fn juju_log(&self, level: LogLevel, message: &str) -> Result<(), BackendError> {
-        self.call(calls::juju_log(level, message));
+        self.call(calls::juju_log(level, message))?;
         self.record.borrow_mut().logs.push(LogLine { level, message: message.to_owned() });
         Ok(())
     }
 
     fn is_leader(&self) -> Result<bool, BackendError> {
-        self.call(calls::is_leader());
+        self.call(calls::is_leader())?;
         Ok(self.state.borrow().leader)
     }
 
     fn config_get(&self) -> Result<Map<String, Value>, BackendError> {
-        self.call(calls::config_get());
+        self.call(calls::config_get())?;
         Ok(self.state.borrow().config.as_map().clone())
     }
 
-    fn status_get(&self, app: bool) -> Result<StatusInfo, BackendError> {
-        let call = self.call(calls::status_get(app));
-        if app {
+    fn status_get(&self, target: Target) -> Result<StatusInfo, BackendError> {
+        let call = self.call(calls::status_get(target))?;
+        if target.is_app() {
             self.require_leader(&call, "finding application status: this unit is not the leader")?;
         }
         let state = self.state.borrow();
-        let status = if app { &state.app_status } else { &state.unit_status };
+        let status = if target.is_app() { &state.app_status } else { &state.unit_status };
         Ok(StatusInfo { name: status.status_name(), message: status.message().to_owned() })
     }
 
-    fn status_set(&self, app: bool, status: StatusName, message: &str) -> Result<(), BackendError> {
-        let call = self.call(calls::status_set(app, status, message));
+    fn status_set(&self, target: Target, status: StatusName, message: &str) -> Result<(), BackendError> {
+        let call = self.call(calls::status_set(target, status, message))?;
         if !status.is_settable() {
             return Err(usage_error(
                 &call,
                 &format!("invalid status \"{status}\", expected one of [maintenance blocked waiting active]"),
             ));
         }
-        if app {
+        if target.is_app() {
             self.require_leader(&call, "this unit is not the leader")?;
         }
         let value = StatusValue::from_name(status, message);
         let mut state = self.state.borrow_mut();
         let mut record = self.record.borrow_mut();
-        let (slot, history) = if app {
+        let (slot, history) = if target.is_app() {
             (&mut state.app_status, &mut record.app_status_history)
         } else {
             (&mut state.unit_status, &mut record.unit_status_history)
@@ -175,13 +205,13 @@ impl Backend for MemoryBackend {
     }
 
     fn application_version_set(&self, version: &str) -> Result<(), BackendError> {
-        self.call(calls::application_version_set(version));
+        self.call(calls::application_version_set(version))?;
         self.state.borrow_mut().workload_version = version.to_owned();
         Ok(())
     }
 
     fn goal_state(&self) -> Result<GoalState, BackendError> {
-        self.call(calls::goal_state());
+        self.call(calls::goal_state())?;
         let state = self.state.borrow();
         let app = state.app_name().to_owned();
         let units = (0..state.planned_units)
@@ -191,12 +221,12 @@ impl Backend for MemoryBackend {
     }
 
     fn action_get(&self) -> Result<Map<String, Value>, BackendError> {
-        let call = self.call(calls::action_get());
+        let call = self.call(calls::action_get())?;
         Ok(self.action(&call)?.borrow().params.as_map().clone())
     }
 
     fn action_set(&self, results: &[(String, String)]) -> Result<(), BackendError> {
-        let call = self.call(calls::action_set(results));
+        let call = self.call(calls::action_set(results))?;
         let action = self.action(&call)?;
         for (key, _) in results {
             check_action_key(&call, key)?;
@@ -206,35 +236,35 @@ impl Backend for MemoryBackend {
     }
 
     fn action_log(&self, message: &str) -> Result<(), BackendError> {
-        let call = self.call(calls::action_log(message));
+        let call = self.call(calls::action_log(message))?;
         self.action(&call)?.borrow_mut().logs.push(message.to_owned());
         Ok(())
     }
 
     fn action_fail(&self, message: &str) -> Result<(), BackendError> {
-        let call = self.call(calls::action_fail(message));
+        let call = self.call(calls::action_fail(message))?;
         self.action(&call)?.borrow_mut().failure = Some(message.to_owned());
         Ok(())
     }
 
     fn relation_ids(&self, endpoint: &str) -> Result<Vec<RelationId>, BackendError> {
-        self.call(calls::relation_ids(endpoint));
+        self.call(calls::relation_ids(endpoint))?;
         let state = self.state.borrow();
         Ok(state.relations.iter().filter(|r| r.endpoint == endpoint).map(|r| RelationId::new(endpoint, r.id)).collect())
     }
 
     fn relation_list(&self, id: &RelationId) -> Result<Vec<String>, BackendError> {
-        let call = self.call(calls::relation_list(id));
+        let call = self.call(calls::relation_list(id))?;
         self.with_relation(&call, id, |r| r.remote_units.keys().cloned().collect())
     }
 
     fn relation_remote_app(&self, id: &RelationId) -> Result<Option<String>, BackendError> {
-        let call = self.call(calls::relation_list_app(id));
+        let call = self.call(calls::relation_list_app(id))?;
         self.with_relation(&call, id, |r| Some(r.remote_app.clone()))
     }
 
-    fn relation_get(&self, id: &RelationId, member: &str, app: bool) -> Result<Databag, BackendError> {
-        let call = self.call(calls::relation_get(id, member, app));
+    fn relation_get(&self, id: &RelationId, member: &str, target: Target) -> Result<Databag, BackendError> {
+        let call = self.call(calls::relation_get(id, member, target))?;
         let (unit, app_name, leader) = {
             let state = self.state.borrow();
             (state.unit_name.clone(), state.app_name().to_owned(), state.leader)
@@ -253,14 +283,14 @@ impl Backend for MemoryBackend {
         bag.map_err(|reason| run_error(&call, &format!("cannot read settings for {member}: {reason}")))
     }
 
-    fn relation_set(&self, id: &RelationId, app: bool, changes: &Databag) -> Result<(), BackendError> {
+    fn relation_set(&self, id: &RelationId, target: Target, changes: &Databag) -> Result<(), BackendError> {
         let json = serde_json::to_string(changes).unwrap_or_default();
-        let call = self.call(calls::relation_set(id, app, json));
-        if app {
+        let call = self.call(calls::relation_set(id, target, json))?;
+        if target.is_app() {
             self.require_leader(&call, "cannot write relation settings")?;
         }
         self.with_relation(&call, id, |r| {
-            let bag = if app { &mut r.local_app_data } else { &mut r.local_unit_data };
+            let bag = if target.is_app() { &mut r.local_app_data } else { &mut r.local_unit_data };
             for (key, value) in changes {
                 if value.is_empty() {
                     bag.remove(key);
@@ -272,13 +302,13 @@ impl Backend for MemoryBackend {
     }
 
     fn storage_list(&self, name: &str) -> Result<Vec<String>, BackendError> {
-        self.call(calls::storage_list(name));
+        self.call(calls::storage_list(name))?;
         let state = self.state.borrow();
         Ok(state.storage.iter().filter(|s| s.name == name).map(|s| format!("{}/{}", s.name, s.index)).collect())
     }
 
     fn storage_location(&self, storage_id: &str) -> Result<PathBuf, BackendError> {
-        let call = self.call(calls::storage_get(storage_id));
+        let call = self.call(calls::storage_get(storage_id))?;
         let state = self.state.borrow();
         state
             .storage
@@ -291,30 +321,30 @@ impl Backend for MemoryBackend {
     }
 
     fn open_port(&self, port: &str) -> Result<(), BackendError> {
-        self.call(calls::open_port(port));
+        self.call(calls::open_port(port))?;
         self.state.borrow_mut().opened_ports.insert(port.to_owned());
         Ok(())
     }
 
     fn close_port(&self, port: &str) -> Result<(), BackendError> {
-        self.call(calls::close_port(port));
+        self.call(calls::close_port(port))?;
         self.state.borrow_mut().opened_ports.remove(port);
         Ok(())
     }
 
     fn opened_ports(&self) -> Result<Vec<String>, BackendError> {
-        self.call(calls::opened_ports());
+        self.call(calls::opened_ports())?;
         Ok(self.state.borrow().opened_ports.iter().cloned().collect())
     }
 
     fn state_get(&self, key: &str) -> Result<Option<String>, BackendError> {
-        self.call(calls::state_get(key));
+        self.call(calls::state_get(key))?;
         Ok(self.state.borrow().controller_state.get(key).cloned())
     }
 
     fn state_set(&self, key: &str, value: &str) -> Result<(), BackendError> {
         let map = serde_json::json!({ key: value }).to_string();
-        self.call(calls::state_set(map));
+        self.call(calls::state_set(map))?;
         self.state.borrow_mut().controller_state.insert(key.to_owned(), value.to_owned());
         Ok(())
     }
@@ -323,8 +353,60 @@ impl Backend for MemoryBackend {
         Rc::new(super::pebble::MemoryPebble::new(self.state.clone(), container))
     }
 
+    fn secret_add(
+        &self,
+        content: &SecretContent,
+        meta: &SecretArgs,
+        owner: SecretOwner,
+    ) -> Result<String, BackendError> {
+        let keys: Vec<&str> = content.keys().collect();
+        let call = self.call(calls::secret_add(meta, owner, CONTENT_DIR, &keys))?;
+        self.secrets(|s| s.add(content, meta, owner)).map_err(|r| run_error(&call, &r.0))
+    }
+
+    fn secret_get(&self, secret: SecretRef<'_>, read: SecretRead) -> Result<SecretContent, BackendError> {
+        let call = self.call(calls::secret_get(secret, read))?;
+        self.secrets(|s| s.get(secret, read)).map_err(|r| run_error(&call, &r.0))
+    }
+
+    fn secret_info_get(
+        &self,
+        secret: SecretRef<'_>,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, BackendError> {
+        let call = self.call(calls::secret_info_get(secret))?;
+        let secret = SecretRef { id: secret.id, label: if secret.id.is_some() { None } else { secret.label } };
+        self.secrets(|s| s.info(secret)).map_err(|r| run_error(&call, &r.0))
+    }
+
+    fn secret_set(&self, id: &str, content: Option<&SecretContent>, meta: &SecretArgs) -> Result<(), BackendError> {
+        let keys: Vec<&str> = content.map(|c| c.keys().collect()).unwrap_or_default();
+        let call = self.call(calls::secret_set(id, meta, CONTENT_DIR, &keys))?;
+        self.secrets(|s| s.set(id, content, meta)).map_err(|r| run_error(&call, &r.0))
+    }
+
+    fn secret_grant(&self, id: &str, relation: u64, unit: Option<&str>) -> Result<(), BackendError> {
+        let call = self.call(calls::secret_grant(id, relation, unit))?;
+        let grantee = self.grantee(&call, relation, unit)?;
+        self.secrets(|s| s.grant(id, relation, grantee, true)).map_err(|r| run_error(&call, &r.0))
+    }
+
+    fn secret_revoke(&self, id: &str, relation: u64, unit: Option<&str>) -> Result<(), BackendError> {
+        let call = self.call(calls::secret_revoke(id, relation, unit))?;
+        let grantee = self.grantee(&call, relation, unit)?;
+        self.secrets(|s| s.grant(id, relation, grantee, false)).map_err(|r| run_error(&call, &r.0))
+    }
+
+    fn secret_remove(&self, id: &str, revision: Option<u64>) -> Result<(), BackendError> {
+        let call = self.call(calls::secret_remove(id, revision))?;
+        self.secrets(|s| s.remove(id, revision)).map_err(|r| run_error(&call, &r.0))?;
+        if let Ok(id) = SecretId::parse(id) {
+            self.record.borrow_mut().removed_secret_revisions.push((id, revision));
+        }
+        Ok(())
+    }
+
     fn resource_get(&self, name: &str) -> Result<PathBuf, BackendError> {
-        let call = self.call(calls::resource_get(name));
+        let call = self.call(calls::resource_get(name))?;
         let state = self.state.borrow();
         state.resources.get(name).cloned().ok_or_else(|| run_error(&call, &format!("resource \"{name}\" not found")))
     }
@@ -347,7 +429,7 @@ mod tests {
     #[test]
     fn app_status_needs_leadership() {
         let backend = MemoryBackend::new(State::default(), None);
-        let err = backend.status_set(true, StatusName::Active, "").unwrap_err();
+        let err = backend.status_set(Target::App, StatusName::Active, "").unwrap_err();
         assert_eq!(err.stderr(), Some("ERROR this unit is not the leader"));
     }
 

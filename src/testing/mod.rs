@@ -30,25 +30,35 @@
 
 mod memory;
 mod pebble;
+mod secrets;
 mod state;
 
 use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
-pub use memory::{LogLine, MemoryBackend, Record};
-pub use pebble::{ContainerState, ExecHandler, MemoryPebble};
+pub use crate::backend::SecretOwner;
+pub use crate::backend::calls::ToolCall;
+pub use crate::framework::{DispatchReport, Emitted};
+pub use crate::state_store::DeferredEvent;
+pub use memory::{LogLine, Record};
+pub use pebble::{ContainerState, ExecArgs, ExecHandler, ExecResponder, InMemoryPebble};
+pub use secrets::SecretState;
 pub use state::{ActionRun, RelationState, State, StorageState};
 
+use memory::MemoryBackend;
+
 use crate::backend::Backend;
-use crate::charm::{ActionParams, CharmBase, CharmMeta, ContainerName, RelationEndpoint};
-use crate::context::JujuContext;
+use crate::charm::CharmBase;
+use crate::context::JujuEnv;
 use crate::events::{
     EventSource, PebbleCheckFailedEvent, PebbleCheckRecoveredEvent, PebbleCustomNoticeEvent, PebbleReadyEvent,
+    SecretChangedEvent, SecretExpiredEvent, SecretRemoveEvent, SecretRotateEvent,
 };
-use crate::framework::{DispatchError, DispatchReport, dispatch};
-use crate::state_store::{Controller, StateData, StateStore, StoreError};
-use crate::values::{ValueSource, Values};
+use crate::framework::{DispatchError, dispatch};
+use crate::generated::{ActionParams, CharmMeta, ContainerName, RelationEndpoint};
+use crate::generated::{ValueSource, Values};
+use crate::state_store::{Controller, StateStore, StoreError, UnitState};
 
 /// An event to dispatch: the `JUJU_DISPATCH_PATH` and the variables Juju would set.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +166,58 @@ impl Event {
         event
     }
 
+    /// `secret-changed` for a secret the charm observes.
+    ///
+    /// # Panics
+    ///
+    /// When the charm owns the secret: Juju tells observers a secret changed, never its owner.
+    pub fn secret_changed(_source: EventSource<SecretChangedEvent>, secret: &SecretState) -> Self {
+        assert!(secret.owner.is_none(), "secret-changed goes to observers; the charm owns {}", secret.id);
+        Self::secret_event("secret-changed", secret, None)
+    }
+
+    /// `secret-rotate` for a secret the charm owns.
+    ///
+    /// # Panics
+    ///
+    /// When the charm does not own the secret.
+    pub fn secret_rotate(_source: EventSource<SecretRotateEvent>, secret: &SecretState) -> Self {
+        assert!(secret.owner.is_some(), "secret-rotate goes to the owner; the charm observes {}", secret.id);
+        Self::secret_event("secret-rotate", secret, None)
+    }
+
+    /// `secret-remove` for revision `revision` of a secret the charm owns.
+    ///
+    /// # Panics
+    ///
+    /// When the charm does not own the secret.
+    pub fn secret_remove(_source: EventSource<SecretRemoveEvent>, secret: &SecretState, revision: u64) -> Self {
+        assert!(secret.owner.is_some(), "secret-remove goes to the owner; the charm observes {}", secret.id);
+        Self::secret_event("secret-remove", secret, Some(revision))
+    }
+
+    /// `secret-expired` for revision `revision` of a secret the charm owns.
+    ///
+    /// # Panics
+    ///
+    /// When the charm does not own the secret.
+    pub fn secret_expired(_source: EventSource<SecretExpiredEvent>, secret: &SecretState, revision: u64) -> Self {
+        assert!(secret.owner.is_some(), "secret-expired goes to the owner; the charm observes {}", secret.id);
+        Self::secret_event("secret-expired", secret, Some(revision))
+    }
+
+    fn secret_event(hook: &str, secret: &SecretState, revision: Option<u64>) -> Self {
+        let mut event = Self::hook(hook);
+        event.vars.push(("JUJU_SECRET_ID".into(), secret.id.to_string()));
+        if let Some(label) = &secret.label {
+            event.vars.push(("JUJU_SECRET_LABEL".into(), label.clone()));
+        }
+        if let Some(revision) = revision {
+            event.vars.push(("JUJU_SECRET_REVISION".into(), revision.to_string()));
+        }
+        event
+    }
+
     /// Adds or replaces an environment variable.
     pub fn with_var(mut self, key: &str, value: &str) -> Self {
         self.vars.retain(|(k, _)| k != key);
@@ -165,7 +227,7 @@ impl Event {
 
     /// The event's name as the framework derives it: `config_changed`, `fortune_action`.
     pub fn kind(&self) -> String {
-        JujuContext::from_vars([("JUJU_DISPATCH_PATH", self.dispatch_path.as_str())]).event_kind()
+        JujuEnv::from_vars([("JUJU_DISPATCH_PATH", self.dispatch_path.as_str())]).unwrap_or_default().event_kind()
     }
 }
 
@@ -178,20 +240,6 @@ macro_rules! plain_hook_events {
         $(impl PlainHookEvent for crate::events::$event {})*
     };
 }
-
-plain_hook_events!(
-    InstallEvent,
-    StartEvent,
-    StopEvent,
-    RemoveEvent,
-    ConfigChangedEvent,
-    UpdateStatusEvent,
-    UpgradeCharmEvent,
-    LeaderElectedEvent,
-    LeaderSettingsChangedEvent,
-    PreSeriesUpgradeEvent,
-    PostSeriesUpgradeEvent,
-);
 
 impl<E: PlainHookEvent> From<EventSource<E>> for Event {
     fn from(source: EventSource<E>) -> Event {
@@ -213,13 +261,8 @@ macro_rules! relation_hook_events {
     };
 }
 
-relation_hook_events!(
-    RelationCreatedEvent,
-    RelationJoinedEvent,
-    RelationChangedEvent,
-    RelationDepartedEvent,
-    RelationBrokenEvent,
-);
+// Which events each factory takes, from the event table (rendered by the build script).
+include!(concat!(env!("OUT_DIR"), "/testing_events.rs"));
 
 /// The result of a run that completed.
 #[derive(Debug, Clone)]
@@ -240,7 +283,6 @@ pub struct Output {
 #[error("{error}")]
 pub struct RunError {
     /// Why the dispatch failed.
-    #[source]
     pub error: DispatchError,
     /// The state after the failed dispatch.
     pub state: State,
@@ -279,7 +321,13 @@ impl<C: CharmBase> Context<C> {
         if state.unit_name.is_empty() {
             state.unit_name = format!("{}/0", C::Meta::metadata().name);
         }
-        let context = JujuContext::from_vars(self.environment(&event, &state));
+        let context = match JujuEnv::from_vars(self.environment(&event, &state)) {
+            Ok(context) => context,
+            Err(error) => {
+                let error = DispatchError::Environment(error);
+                return Err(Box::new(RunError { error, state, record: Record::default() }));
+            }
+        };
         let unit_state = MemoryStore::from_state(&state);
         let backend = Rc::new(MemoryBackend::new(state, event.action));
         let controller = Controller::new(backend.as_ref());
@@ -311,27 +359,27 @@ impl<C: CharmBase> Context<C> {
 }
 
 /// The unit's local state for one run, held in memory.
-struct MemoryStore(RefCell<StateData>);
+struct MemoryStore(RefCell<UnitState>);
 
 impl MemoryStore {
     fn from_state(state: &State) -> Self {
         let next_sequence = state.deferred.iter().map(|n| n.sequence + 1).max().unwrap_or(1);
-        let data = StateData {
+        let data = UnitState {
             next_sequence,
             stored: state.stored.clone(),
             deferred: state.deferred.clone(),
-            ..StateData::default()
+            ..UnitState::default()
         };
         MemoryStore(RefCell::new(data))
     }
 }
 
 impl StateStore for MemoryStore {
-    fn load(&self) -> Result<StateData, StoreError> {
+    fn load(&self) -> Result<UnitState, StoreError> {
         Ok(self.0.borrow().clone())
     }
 
-    fn save(&self, data: &StateData) -> Result<(), StoreError> {
+    fn save(&self, data: &UnitState) -> Result<(), StoreError> {
         *self.0.borrow_mut() = data.clone();
         Ok(())
     }

@@ -1,15 +1,16 @@
 //! The Juju world as one unit sees it: the input and output of a simulated dispatch.
 
+use super::secrets::SecretState;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::backend::Databag;
-use crate::charm::CharmConfig;
-use crate::state_store::Notice;
+use crate::generated::CharmConfig;
+use crate::state_store::DeferredEvent;
 
 use super::pebble::ContainerState;
+use crate::generated::{ValueSource, Values};
 use crate::status::StatusValue;
-use crate::values::{ValueSource, Values};
 
 /// What Juju knows about the unit before a dispatch; after it, what the dispatch left.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,11 +46,13 @@ pub struct State {
     /// Stored state by name, as the charm last saved it.
     pub stored: BTreeMap<String, serde_json::Value>,
     /// The deferred-event queue.
-    pub deferred: Vec<Notice>,
+    pub deferred: Vec<DeferredEvent>,
     /// Juju's controller-side key-value store (`state-get`/`state-set`).
     pub controller_state: BTreeMap<String, String>,
     /// The workload containers and their in-memory Pebble, by name.
     pub containers: BTreeMap<String, ContainerState>,
+    /// The secrets the unit owns or was granted.
+    pub secrets: Vec<SecretState>,
 }
 
 impl Default for State {
@@ -73,6 +76,7 @@ impl Default for State {
             deferred: Vec::new(),
             controller_state: BTreeMap::new(),
             containers: BTreeMap::new(),
+            secrets: Vec::new(),
         }
     }
 }
@@ -93,6 +97,17 @@ impl State {
     pub fn with_config<C: CharmConfig>(mut self, config: &C) -> Self {
         self.config = config.to_values();
         self
+    }
+
+    /// Adds a secret.
+    pub fn with_secret(mut self, secret: SecretState) -> Self {
+        self.secrets.push(secret);
+        self
+    }
+
+    /// The secret with this label, if there is one.
+    pub fn secret_by_label(&self, label: &str) -> Option<&SecretState> {
+        self.secrets.iter().find(|s| s.label.as_deref() == Some(label))
     }
 
     /// Adds a relation.

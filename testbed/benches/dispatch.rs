@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use juju_ops_testbed::state::Action;
 use juju_ops_testbed::{FakeJuju, State};
+use ops::prelude::*;
 
 const CHARM: &str = env!("CARGO_BIN_EXE_hello-dispatch");
 const TOOL: &str = env!("CARGO_BIN_EXE_fake-hook-tool");
@@ -44,16 +45,17 @@ fn main() {
 /// this process, on its own threads).
 fn pebble_round_trip() {
     use juju_ops_testbed::fake_pebble::FakePebble;
-    use ops::pebble::{Client, Layer, Service, Startup};
+    use ops::pebble::{Client, Layer, Override, Service, Startup};
     let pebble = FakePebble::start().expect("start the fake Pebble");
     let client = Client::new(pebble.socket());
-    let service = Service::builder().override_("replace").command("/bin/true").startup(Startup::Enabled).build();
-    let layer = Layer::builder().services([("web".to_owned(), service)].into()).build();
+    let service =
+        Service::builder().override_(Override::Replace).command("/bin/true").startup(Startup::Enabled).build();
+    let layer = Layer::builder().service("web", service).build();
     let mut samples = Vec::new();
     for _ in 0..300 {
         let start = Instant::now();
         client.add_layer("bench", &layer, true).expect("add_layer");
-        client.replan_services().expect("replan");
+        client.replan().expect("replan");
         samples.push(start.elapsed());
         pebble.world().requests.clear();
     }

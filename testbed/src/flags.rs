@@ -1,6 +1,6 @@
 //! Command-line parsing as Juju's hook tools do it (juju/gnuflag, interspersed flags).
 //!
-//! The rules are in `../shared/reference/juju-hook-tools.md`; the error texts are Juju's.
+//! The rules are Juju's hook tools' (gnuflag); the error texts are Juju's.
 
 use std::collections::BTreeMap;
 

@@ -13,6 +13,8 @@
 pub mod fake_pebble;
 pub mod flags;
 pub mod queue_charm;
+pub mod real_pebble;
+pub mod secret_tools;
 pub mod state;
 pub mod tools;
 
@@ -51,6 +53,14 @@ pub const TOOLS: &[&str] = &[
     "state-get",
     "state-set",
     "state-delete",
+    "secret-add",
+    "secret-set",
+    "secret-get",
+    "secret-info-get",
+    "secret-grant",
+    "secret-revoke",
+    "secret-remove",
+    "secret-ids",
 ];
 
 /// One logged hook-tool call.
@@ -92,14 +102,39 @@ pub fn run_tool(tool: &str, args: &[String]) -> (i32, String, String) {
         let _ = std::io::stdin().read_to_string(&mut text);
         text
     });
-    let (code, stdout, stderr) = match State::load(&state_path) {
-        Ok(state) => dispatch(tool, args, stdin.as_deref(), state, &state_path),
-        Err(error) => (1, String::new(), format!("ERROR {error}\n")),
+    let (mut code, mut stdout, mut stderr, misbehaviour) = match State::load(&state_path) {
+        Ok(state) => {
+            let misbehaviour = state.misbehave.get(tool).cloned();
+            let (code, stdout, stderr) = dispatch(tool, args, stdin.as_deref(), state, &state_path);
+            (code, stdout, stderr, misbehaviour)
+        }
+        Err(error) => (1, String::new(), format!("ERROR {error}\n"), None),
     };
-    if let Some(log) = env_var("FAKE_JUJU_LOG") {
-        let call = ToolCall { tool: tool.to_owned(), args: args.to_vec(), stdin, exit: code };
-        append_line(Path::new(&log), &serde_json::to_string(&call).unwrap_or_default());
+    let log_call = |code: i32| {
+        if let Some(log) = env_var("FAKE_JUJU_LOG") {
+            let call = ToolCall { tool: tool.to_owned(), args: args.to_vec(), stdin: stdin.clone(), exit: code };
+            append_line(Path::new(&log), &serde_json::to_string(&call).unwrap_or_default());
+        }
+    };
+    match misbehaviour {
+        None => {}
+        Some(state::Misbehaviour::Hang) => {
+            // Logged first, so a test can tell the tool is hanging now (its work is done).
+            log_call(code);
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+            return (code, stdout, stderr);
+        }
+        Some(state::Misbehaviour::LeaveChildHoldingStdout) => {
+            let _ = std::process::Command::new("sleep").arg("30").stdout(std::process::Stdio::inherit()).spawn();
+        }
+        Some(state::Misbehaviour::Flood(bytes)) => stdout = "x".repeat(bytes),
+        Some(state::Misbehaviour::Print(text)) => stdout = text,
+        Some(state::Misbehaviour::FailLoudly(text)) => {
+            code = 1;
+            stderr = text;
+        }
     }
+    log_call(code);
     (code, stdout, stderr)
 }
 

@@ -76,6 +76,22 @@ pub struct Failure {
     pub stderr: String,
 }
 
+/// A way a tool misbehaves, after answering (for the hostile-input tests).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Misbehaviour {
+    /// Never exits.
+    Hang,
+    /// Answers and exits, leaving a child that holds its stdout open for 30 s.
+    LeaveChildHoldingStdout,
+    /// Prints this many bytes on stdout instead of its answer.
+    Flood(usize),
+    /// Writes this to stderr and exits 1.
+    FailLoudly(String),
+    /// Prints this on stdout instead of its answer, and exits 0.
+    Print(String),
+}
+
 /// Everything the fake Juju knows about the unit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -108,6 +124,36 @@ pub struct State {
     pub kv: BTreeMap<String, String>,
     /// Forced failures by tool name.
     pub fail: BTreeMap<String, Failure>,
+    /// Tools that misbehave, by name.
+    pub misbehave: BTreeMap<String, Misbehaviour>,
+    /// Secrets by their 20-character unique id.
+    pub secrets: BTreeMap<String, Secret>,
+    /// The last secret id handed out.
+    pub next_secret: u64,
+}
+
+/// A secret as the fake Juju keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Secret {
+    /// `application`, `unit`, or empty for a secret this unit only observes.
+    pub owner: String,
+    /// Content by revision.
+    pub revisions: BTreeMap<u64, BTreeMap<String, String>>,
+    /// The revision this unit tracks.
+    pub tracked: u64,
+    /// This unit's label for it.
+    pub label: Option<String>,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its expiry, as given.
+    pub expire: Option<String>,
+    /// Its rotation policy.
+    pub rotate: Option<String>,
+    /// Grants: relation id to applications and units.
+    pub grants: BTreeMap<u64, BTreeSet<String>>,
+    /// Revisions removed one by one.
+    pub removed: Vec<u64>,
 }
 
 impl State {

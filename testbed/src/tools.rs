@@ -31,7 +31,7 @@ pub enum Fail {
     Run(String),
 }
 
-type Result<T> = std::result::Result<T, Fail>;
+pub(crate) type Result<T> = std::result::Result<T, Fail>;
 
 /// What a tool sees besides its arguments.
 pub struct Call<'a> {
@@ -79,11 +79,19 @@ pub fn run(name: &str, call: &Call<'_>, state: &mut State) -> Option<Result<Out>
         "state-get" => state_get(call, state),
         "state-set" => state_set(call, state),
         "state-delete" => state_delete(call, state),
+        "secret-add" => crate::secret_tools::secret_add(call, state),
+        "secret-set" => crate::secret_tools::secret_set(call, state),
+        "secret-get" => crate::secret_tools::secret_get(call, state),
+        "secret-info-get" => crate::secret_tools::secret_info_get(call, state),
+        "secret-grant" => crate::secret_tools::secret_access(call, state, true),
+        "secret-revoke" => crate::secret_tools::secret_access(call, state, false),
+        "secret-remove" => crate::secret_tools::secret_remove(call, state),
+        "secret-ids" => crate::secret_tools::secret_ids(call, state),
         _ => return None,
     })
 }
 
-fn parse(flags: &[Flag], call: &Call<'_>) -> Result<Parsed> {
+pub(crate) fn parse(flags: &[Flag], call: &Call<'_>) -> Result<Parsed> {
     flags::parse(flags, call.args).map_err(Fail::Usage)
 }
 
@@ -92,7 +100,7 @@ fn quoted_list(items: &[String]) -> String {
     format!("[{}]", items.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(" "))
 }
 
-fn no_extras(positionals: &[String], allowed: usize) -> Result<()> {
+pub(crate) fn no_extras(positionals: &[String], allowed: usize) -> Result<()> {
     match positionals.get(allowed..) {
         Some(extra) if !extra.is_empty() => Err(Fail::Usage(format!("unrecognized args: {}", quoted_list(extra)))),
         _ => Ok(()),
@@ -100,7 +108,7 @@ fn no_extras(positionals: &[String], allowed: usize) -> Result<()> {
 }
 
 /// Checks `--format` against the tool's choices and renders `value` in it.
-fn output(parsed: &Parsed, value: &Value, yaml_json_only: bool) -> Result<Out> {
+pub(crate) fn output(parsed: &Parsed, value: &Value, yaml_json_only: bool) -> Result<Out> {
     let default = if yaml_json_only { "yaml" } else { "smart" };
     let format = parsed.value("format").unwrap_or(default);
     let allowed: &[&str] = if yaml_json_only { &["json", "yaml"] } else { &["smart", "json", "yaml"] };
@@ -112,6 +120,11 @@ fn output(parsed: &Parsed, value: &Value, yaml_json_only: bool) -> Result<Out> {
         "yaml" => yaml(value),
         _ => smart(value),
     }))
+}
+
+/// The output of a tool that takes only `json` and `yaml` (default `yaml`).
+pub(crate) fn output_json_yaml(parsed: &Parsed, value: &Value) -> Result<Out> {
+    output(parsed, value, true)
 }
 
 fn yaml(value: &Value) -> String {
@@ -226,7 +239,7 @@ fn is_leader(call: &Call<'_>, state: &mut State) -> Result<Out> {
 }
 
 /// The relation named by `-r`, or the hook's (`JUJU_RELATION_ID`); Juju's errors otherwise.
-fn relation_id(parsed: &Parsed, call: &Call<'_>, state: &State) -> Result<u64> {
+pub(crate) fn relation_id(parsed: &Parsed, call: &Call<'_>, state: &State) -> Result<u64> {
     let (text, spelling) = match parsed.value("r") {
         Some(text) => (text.to_owned(), parsed.spelling("r")),
         None => match (call.env)("JUJU_RELATION_ID") {

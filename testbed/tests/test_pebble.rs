@@ -3,13 +3,14 @@
 use std::time::Duration;
 
 use juju_ops_testbed::fake_pebble::FakePebble;
-use ops::pebble::{Client, Layer, PebbleError, Service, ServiceStatus, Startup};
+use ops::pebble::{CheckLevel, Client, Layer, Listing, Override, PebbleError, Service, ServiceStatus, Startup};
+use ops::prelude::*;
 use serde_json::Value;
 
 fn layer(command: &str) -> Layer {
-    let web = Service::builder().override_("replace").command(command).startup(Startup::Enabled).build();
-    let worker = Service::builder().override_("replace").command("/worker").build();
-    Layer::builder().summary("web").services([("web".to_owned(), web), ("worker".to_owned(), worker)].into()).build()
+    let web = Service::builder().override_(Override::Replace).command(command).startup(Startup::Enabled).build();
+    let worker = Service::builder().override_(Override::Replace).command("/worker").build();
+    Layer::builder().summary("web").service("web", web).service("worker", worker).build()
 }
 
 #[test]
@@ -62,13 +63,13 @@ fn replan_starts_enabled_services_and_stop_stops_them() {
     let pebble = FakePebble::start().unwrap();
     let client = Client::new(pebble.socket());
     client.add_layer("web", &layer("/web"), false).unwrap();
-    let change = client.replan_services().unwrap();
+    let change = client.replan().unwrap();
     assert_eq!((change.status.as_str(), change.ready), ("Done", true));
     let services = client.get_services(&["web", "worker"]).unwrap();
-    let states: Vec<(&str, ServiceStatus)> = services.iter().map(|s| (s.name.as_str(), s.current)).collect();
+    let states: Vec<(&str, ServiceStatus)> = services.iter().map(|s| (s.name.as_str(), s.current.clone())).collect();
     assert_eq!(states, [("web", ServiceStatus::Active), ("worker", ServiceStatus::Inactive)]);
     assert!(pebble.world().requests.iter().any(|r| r.path == "/v1/services?names=web,worker"));
-    client.stop_services(&["web"]).unwrap();
+    client.stop(&["web"]).unwrap();
     assert!(!client.get_services(&["web"]).unwrap()[0].is_running());
 }
 
@@ -76,7 +77,7 @@ fn replan_starts_enabled_services_and_stop_stops_them() {
 fn a_failed_change_carries_its_error_and_task_logs() {
     let pebble = FakePebble::start().unwrap();
     let client = Client::new(pebble.socket());
-    let err = client.start_services(&["nope"]).unwrap_err();
+    let err = client.start(&["nope"]).unwrap_err();
     let PebbleError::Change { err: message, logs, .. } = &err else { panic!("{err}") };
     assert!(message.contains("service \"nope\" does not exist"), "{message}");
     assert_eq!(logs, &["ERROR service \"nope\" does not exist"]);
@@ -89,7 +90,7 @@ fn waiting_goes_on_through_504s() {
     let client = Client::new(pebble.socket()).with_timeout(Duration::from_secs(2));
     client.add_layer("web", &layer("/web"), false).unwrap();
     pebble.world().wait_timeouts = 3;
-    client.replan_services().unwrap();
+    client.replan().unwrap();
     let waits = pebble.world().requests.iter().filter(|r| r.path.starts_with("/v1/changes/1/wait?timeout=")).count();
     assert_eq!(waits, 4);
     assert!(pebble.world().requests.iter().any(|r| r.path == "/v1/changes/1/wait?timeout=1.000s"));
@@ -128,7 +129,7 @@ fn push_pull_list_make_dir_remove() {
     );
     assert_eq!(client.pull("/etc/app/app.conf").unwrap(), b"port = 8080\nname = \"x\"\n");
 
-    let listed = client.list_files("/etc/app", None, false).unwrap();
+    let listed = client.list_files("/etc/app", None, Listing::Contents).unwrap();
     assert_eq!(listed.iter().map(|f| (f.name.as_str(), f.permissions)).collect::<Vec<_>>(), [("app.conf", 0o644)]);
     assert!(client.isdir("/etc/app").unwrap());
     assert!(client.exists("/etc/app/app.conf").unwrap());
@@ -156,7 +157,7 @@ fn checks_notices_and_signals() {
     let pebble = FakePebble::start().unwrap();
     pebble.world().checks = vec![serde_json::json!({"name": "up", "level": "alive", "status": "up", "threshold": 3})];
     let client = Client::new(pebble.socket());
-    let checks = client.get_checks(Some("alive"), &["up", "ready"]).unwrap();
+    let checks = client.get_checks(Some(CheckLevel::Alive), &["up", "ready"]).unwrap();
     assert_eq!((checks[0].name.as_str(), checks[0].status.as_str()), ("up", "up"));
     assert!(pebble.world().requests[0].path.ends_with("/v1/checks?level=alive&names=up&names=ready"));
     assert_eq!(client.stop_checks(&["up"]).unwrap(), ["up"]);
@@ -179,7 +180,7 @@ fn exec_streams_stdin_stdout_and_stderr_over_websockets() {
     let pebble = FakePebble::start().unwrap();
     let client = Client::new(pebble.socket());
     let options = ExecOptions {
-        stdin: b"hello from the charm\n".to_vec(),
+        stdin: Some(b"hello from the charm\n".to_vec()),
         environment: [("GREETING".to_owned(), "hi".to_owned())].into(),
         timeout: Some(Duration::from_secs(5)),
         ..Default::default()
@@ -253,14 +254,14 @@ fn push_path_and_pull_path_copy_whole_trees() {
     std::fs::create_dir_all(conf.join("sub")).unwrap();
     std::fs::write(conf.join("a.yaml"), "a: 1\n").unwrap();
     std::fs::write(conf.join("sub/b.yaml"), "b: 2\n").unwrap();
-    ops::pebble::push_path(&client, &[conf.as_path()], "/etc/app").unwrap();
+    client.push_path(&[conf.as_path()], "/etc/app").unwrap();
     assert_eq!(pebble.world().files.get("/etc/app/conf/sub/b.yaml"), Some(&Some("b: 2\n".to_owned())));
 
     let back = tempfile::tempdir().unwrap();
-    ops::pebble::pull_path(&client, &["/etc/app/conf/*"], back.path()).unwrap();
+    client.pull_path(&["/etc/app/conf/*"], back.path()).unwrap();
     assert_eq!(std::fs::read_to_string(back.path().join("a.yaml")).unwrap(), "a: 1\n");
     assert_eq!(std::fs::read_to_string(back.path().join("sub/b.yaml")).unwrap(), "b: 2\n");
 
-    let err = ops::pebble::pull_path(&client, &["/nope"], back.path()).unwrap_err();
-    assert!(matches!(&err, PebbleError::PushPull { failures } if failures[0].0 == "/nope"), "{err}");
+    let err = client.pull_path(&["/nope"], back.path()).unwrap_err();
+    assert!(matches!(&err, PebbleError::PushPull { failures } if failures[0].path == "/nope"), "{err}");
 }

@@ -2,37 +2,15 @@
 //! and the other `JUJU_*` variables, and hook tools on `PATH` that reject what Juju's
 //! reject. Checks the exact calls and the exit codes.
 
+mod common;
+
 use std::path::Path;
-use std::process::Output;
 
+use common::{CHARM, dispatch, fake, installed_unit, leader_with_thing, lines, state_file};
+use juju_ops_testbed::FakeJuju;
+use juju_ops_testbed::State;
 use juju_ops_testbed::state::{Action, Failure, Relation};
-use juju_ops_testbed::{FakeJuju, State};
 use serde_json::json;
-
-const CHARM: &str = env!("CARGO_BIN_EXE_hello-dispatch");
-const TOOL: &str = env!("CARGO_BIN_EXE_fake-hook-tool");
-
-fn fake(state: State) -> FakeJuju {
-    FakeJuju::new(Path::new(TOOL), &state).unwrap()
-}
-
-fn leader_with_thing(thing: &str) -> State {
-    State { leader: true, config: json!({"thing": thing}).as_object().unwrap().clone(), ..State::default() }
-}
-
-fn dispatch(juju: &FakeJuju, path: &str, vars: &[(&str, &str)]) -> Output {
-    let mut command = juju.command(Path::new(CHARM));
-    command.env("JUJU_DISPATCH_PATH", path);
-    if let Some(hook) = path.strip_prefix("hooks/") {
-        command.env("JUJU_HOOK_NAME", hook);
-    }
-    command.envs(vars.iter().copied());
-    command.output().unwrap()
-}
-
-fn lines(juju: &FakeJuju) -> Vec<String> {
-    juju.calls().iter().map(|c| c.line()).collect()
-}
 
 /// Every call must have been accepted by the strict tools.
 fn assert_all_accepted(juju: &FakeJuju) {
@@ -249,18 +227,6 @@ fn the_action_tools_refuse_outside_an_action() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "ERROR not running an action\n");
 }
 
-fn state_file(juju: &FakeJuju) -> std::path::PathBuf {
-    juju.charm_dir().join(".juju-ops-state.json")
-}
-
-/// A unit that has installed and seen one config value.
-fn installed_unit() -> FakeJuju {
-    let juju = fake(leader_with_thing("Rust"));
-    assert!(dispatch(&juju, "hooks/install", &[]).status.success());
-    assert!(dispatch(&juju, "hooks/config-changed", &[]).status.success());
-    juju
-}
-
 #[test]
 fn an_unchanged_state_is_not_written_again() {
     let juju = installed_unit();
@@ -355,16 +321,16 @@ fn a_hook_tool_printing_garbage_leaves_the_state_file_untouched() {
 }
 
 #[test]
-fn a_kill_in_the_middle_of_the_write_leaves_the_state_file_untouched() {
+fn a_kill_in_the_middle_of_the_dispatch_leaves_the_state_file_untouched() {
+    use juju_ops_testbed::state::Misbehaviour;
     let juju = installed_unit();
     let before = std::fs::read(state_file(&juju)).unwrap();
-    // A new value of `thing` is recorded in stored state, so this dispatch writes.
+    // A new value of `thing` is recorded in stored state before status-set, which hangs:
+    // the charm is killed with its new state in memory, before the write.
     let mut state = juju.state();
     state.config.insert("thing".into(), json!("Changed"));
+    state.misbehave.insert("status-set".into(), Misbehaviour::Hang);
     juju.set_state(&state);
-    // A FIFO where the temporary file goes: the charm blocks opening it, mid-write.
-    let temp = juju.charm_dir().join("..juju-ops-state.json.tmp");
-    assert!(Command::new("mkfifo").arg(&temp).status().unwrap().success());
     let mut command = juju.command(Path::new(CHARM));
     let mut child = command
         .env("JUJU_DISPATCH_PATH", "hooks/config-changed")
@@ -372,47 +338,54 @@ fn a_kill_in_the_middle_of_the_write_leaves_the_state_file_untouched() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let blocked = wait_until_blocked_on_fifo(child.id());
+    // install already called status-set once: wait for this dispatch's call.
+    let status_sets = || juju.calls().iter().filter(|c| c.tool == "status-set").count();
+    let before_calls = status_sets();
+    let hung = (0..1000).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        status_sets() > before_calls
+    });
     child.kill().unwrap();
-    assert!(blocked, "the charm never blocked on the state file's FIFO");
+    assert!(hung, "the charm never reached status-set");
     let status = child.wait().unwrap();
     assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(9));
     assert_eq!(std::fs::read(state_file(&juju)).unwrap(), before);
-    // The next dispatch recovers: the leftover is replaced, the file written.
-    std::fs::remove_file(&temp).unwrap();
+    // The next dispatch goes through.
+    let mut state = juju.state();
+    state.misbehave.clear();
+    juju.set_state(&state);
     assert!(dispatch(&juju, "hooks/config-changed", &[]).status.success());
+}
+
+#[test]
+fn a_fifo_planted_at_the_temporary_path_does_not_block_the_write() {
+    let juju = installed_unit();
+    let mut state = juju.state();
+    state.config.insert("thing".into(), json!("Changed"));
+    juju.set_state(&state);
+    let temp = juju.charm_dir().join(".juju-ops-state.json.tmp");
+    assert!(Command::new("mkfifo").arg(&temp).status().unwrap().success());
+    let out = dispatch(&juju, "hooks/config-changed", &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!temp.exists());
+    assert!(std::fs::read_to_string(state_file(&juju)).unwrap().contains("Changed"));
 }
 
 use std::process::Command;
 
-/// Waits (up to 10 s) until process `pid` sleeps in the kernel waiting for the FIFO's reader.
-fn wait_until_blocked_on_fifo(pid: u32) -> bool {
-    for _ in 0..1000 {
-        let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap_or_default();
-        if wchan == "wait_for_partner" || wchan.contains("fifo") {
-            return true;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    false
-}
-
 #[test]
-fn a_corrupt_state_file_is_named_kept_aside_and_not_overwritten() {
+fn a_corrupt_state_file_is_named_left_in_place_and_every_retry_fails_the_same_way() {
     let juju = installed_unit();
     std::fs::write(state_file(&juju), "{ half a document").unwrap();
-    let out = dispatch(&juju, "hooks/config-changed", &[]);
-    assert_eq!(out.status.code(), Some(1));
-    let error = lines(&juju).into_iter().find(|c| c.contains("--log-level ERROR")).unwrap();
-    assert!(error.contains(".juju-ops-state.json is corrupt"), "{error}");
-    let kept: Vec<_> = std::fs::read_dir(juju.charm_dir())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains("corrupt"))
-        .collect();
-    assert_eq!(kept.len(), 1);
-    assert_eq!(std::fs::read_to_string(kept[0].path()).unwrap(), "{ half a document");
+    for _ in 0..2 {
+        juju.clear_calls();
+        let out = dispatch(&juju, "hooks/config-changed", &[]);
+        assert_eq!(out.status.code(), Some(1));
+        let error = lines(&juju).into_iter().find(|c| c.contains("--log-level ERROR")).unwrap();
+        assert!(error.contains(".juju-ops-state.json is corrupt"), "{error}");
+        assert!(error.contains("To recover"), "{error}");
+        assert_eq!(std::fs::read_to_string(state_file(&juju)).unwrap(), "{ half a document");
+    }
 }
 
 #[test]

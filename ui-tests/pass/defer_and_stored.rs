@@ -1,5 +1,7 @@
 // Deferrable events have `defer()`; stored state takes any serde type with a default.
-use ops::hello::{Db, Meta, Pause};
+use ops::hello::Meta;
+use ops::hello::containers::Pause;
+use ops::hello::relations::Db;
 
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 struct Seen {

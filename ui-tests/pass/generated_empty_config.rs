@@ -8,5 +8,5 @@ fn main() {
     let config = charm::Config::default();
     assert_eq!(config, charm::Config {});
     assert!(charm::METADATA.config.is_empty());
-    let _: ops::EventSource<ops::RelationBrokenEvent<charm::Ingress>> = charm::EVENTS.ingress_relation_broken;
+    let _: ops::EventSource<ops::RelationBrokenEvent<charm::relations::Ingress>> = charm::EVENTS.ingress_relation_broken;
 }

@@ -4,7 +4,11 @@ mod charm {
     include!("../../codegen/tests/golden/split-files.rs");
 }
 
-use charm::{BackupMode, BackupParams, Cluster, Config, Data, Database, Meta, MetricsEndpoint, Scratch, Web};
+use charm::actions::{BackupMode, BackupParams};
+use charm::containers::Web;
+use charm::relations::{Cluster, Database, MetricsEndpoint};
+use charm::storages::{Data, Scratch};
+use charm::{Config, Meta};
 
 fn uses(model: &ops::Model<Meta>) -> Result<(), ops::ModelError> {
     let config: &Config = model.config()?;
@@ -34,12 +38,12 @@ fn events(on: &charm::Events) {
     let _: ops::EventSource<ops::PebbleReadyEvent<Web>> = on.web_pebble_ready;
     let _: ops::EventSource<ops::StorageAttachedEvent<Data>> = on.data_storage_attached;
     let _: ops::EventSource<ops::ActionEvent<BackupParams>> = on.backup_action;
-    let _: ops::EventSource<ops::ActionEvent<charm::RestartParams>> = on.restart_action;
+    let _: ops::EventSource<ops::ActionEvent<charm::actions::RestartParams>> = on.restart_action;
     let _: ops::EventSource<ops::RelationJoinedEvent<MetricsEndpoint>> = on.metrics_endpoint_relation_joined;
 }
 
 fn main() {
-    use ops::ActionParams;
+    use ops::generated::ActionParams;
     let _ = (uses, params, events);
     let values = ops::testing::params(r#"{"target": "/backup", "mode": "incremental"}"#).unwrap();
     let parsed = BackupParams::from_values(&values).unwrap();

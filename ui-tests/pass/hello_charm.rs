@@ -1,5 +1,8 @@
 // The correct forms of everything the compile-fail cases get wrong.
-use ops::hello::{Db, FortuneParams, Meta, Pause};
+use ops::hello::Meta;
+use ops::hello::actions::FortuneParams;
+use ops::hello::containers::Pause;
+use ops::hello::relations::Db;
 
 struct Charm {
     model: ops::Model<Meta>,

@@ -5,31 +5,54 @@
 /// A small Kubernetes charm with one workload container (`pause`), one config
 /// option (`thing`), one action (`fortune`) and one relation (`db`). It is the
 /// charm that every snippet of the ops reference documentation talks about.
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Meta {}
-impl ::ops::CharmMeta for Meta {
+
+impl ::ops::generated::CharmMeta for Meta {
     type Config = Config;
     type Events = Events;
+
     fn metadata() -> &'static ::ops::meta::Metadata {
         &METADATA
     }
+
     fn events() -> &'static Events {
         &EVENTS
     }
+
+    fn event_names() -> &'static [&'static str] {
+        EVENT_NAMES
+    }
 }
+
 /// The charm's metadata as static data: no YAML is parsed at run time.
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
 pub static METADATA: ::ops::meta::Metadata = ::ops::meta::Metadata {
     name: "hello",
     title: "Hello",
     summary: "The HelloCharm of the ops reference, written in Rust.",
     description: "A small Kubernetes charm with one workload container (`pause`), one config\noption (`thing`), one action (`fortune`) and one relation (`db`). It is the\ncharm that every snippet of the ops reference documentation talks about.\n",
+    maintainers: &[],
+    links: ::ops::meta::Links {
+        documentation: ::std::option::Option::None,
+        issues: &[],
+        sources: &["https://github.com/juju-ops/juju-ops"],
+        websites: &[],
+    },
+    terms: &[],
+    charm_user: ::ops::meta::CharmUser::Root,
     subordinate: false,
     assumes: &[],
+    min_juju_version: ::std::option::Option::None,
     containers: &[
         ::ops::meta::ContainerMeta {
             name: "pause",
             resource: ::std::option::Option::Some("pause-image"),
+            bases: &[],
             mounts: &[],
+            uid: ::std::option::Option::None,
+            gid: ::std::option::Option::None,
         },
     ],
     relations: &[
@@ -42,7 +65,9 @@ pub static METADATA: ::ops::meta::Metadata = ::ops::meta::Metadata {
             scope: ::ops::meta::RelationScope::Global,
         },
     ],
+    extra_bindings: &[],
     storage: &[],
+    devices: &[],
     resources: &[
         ::ops::meta::ResourceMeta {
             name: "pause-image",
@@ -55,15 +80,14 @@ pub static METADATA: ::ops::meta::Metadata = ::ops::meta::Metadata {
         ::ops::meta::ConfigOptionMeta {
             name: "thing",
             kind: ::ops::meta::OptionType::String,
-            default: ::std::option::Option::Some(
-                ::ops::meta::DefaultValue::String("world"),
-            ),
+            default: ::std::option::Option::Some(::ops::meta::DefaultValue::String("world")),
             description: "The thing to greet. Changing it updates the unit's status message.\n",
         },
     ],
     actions: &[
         ::ops::meta::ActionMeta {
             name: "fortune",
+            title: "",
             description: "Tell a fortune, or the one given.",
             params: &[
                 ::ops::meta::ParamMeta {
@@ -74,10 +98,14 @@ pub static METADATA: ::ops::meta::Metadata = ::ops::meta::Metadata {
                 },
             ],
             additional_properties: ::std::option::Option::None,
+            execution_group: ::std::option::Option::None,
+            parallel: false,
         },
     ],
 };
+
 /// The charm's config options, typed from `config.options`: read it with `model.config()?`.
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// `thing`
@@ -96,23 +124,23 @@ pub struct Config {
     /// </details>
     pub thing: ::std::string::String,
 }
-impl ::ops::CharmConfig for Config {
-    fn from_values(
-        values: &::ops::values::Values,
-    ) -> ::std::result::Result<Self, ::ops::values::ValueError> {
+
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+impl ::ops::generated::CharmConfig for Config {
+    fn from_values(values: &::ops::generated::Values) -> ::std::result::Result<Self, ::ops::ValueError> {
         ::std::result::Result::Ok(Config {
             thing: values.get_or("thing", || ::std::string::String::from("world"))?,
         })
     }
-    fn to_values(&self) -> ::ops::values::Values {
-        let mut values = ::ops::values::Values::new(
-            ::ops::values::ValueSource::Config,
-            ::std::default::Default::default(),
-        );
+
+    fn to_values(&self) -> ::ops::generated::Values {
+        let mut values = ::ops::generated::Values::new(::ops::generated::ValueSource::Config, ::std::default::Default::default());
         values.set("thing", ::std::clone::Clone::clone(&self.thing));
         values
     }
 }
+
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
 impl ::std::default::Default for Config {
     /// Every option at its declared default.
     fn default() -> Self {
@@ -121,81 +149,118 @@ impl ::std::default::Default for Config {
         }
     }
 }
-/// The workload container `pause` (runs resource `pause-image`): `unit.container::<Pause>()`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Pause {}
-impl ::ops::ContainerName for Pause {
-    type Charm = Meta;
-    const NAME: &'static str = "pause";
+
+/// The workload containers (`containers:`), one marker type each: `unit.container::<containers::Name>()`.
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub mod containers {
+    /// The workload container `pause` (runs resource `pause-image`): `unit.container::<containers::Pause>()`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Pause {}
+
+    impl ::ops::generated::ContainerName for Pause {
+        type Charm = super::Meta;
+        const NAME: &'static str = "pause";
+    }
 }
-/// The relation endpoint `db` (requires, interface `postgresql_client`, limit 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Db {}
-impl ::ops::RelationEndpoint for Db {
-    type Charm = Meta;
-    const NAME: &'static str = "db";
-    const ROLE: ::ops::meta::RelationRole = ::ops::meta::RelationRole::Requires;
-    const INTERFACE: &'static str = "postgresql_client";
+
+/// The relation endpoints (`requires:`, `provides:`, `peers:`), one marker type each:
+/// `model.relation::<relations::Name>()`.
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub mod relations {
+    /// The relation endpoint `db` (requires, interface `postgresql_client`, limit 1).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Db {}
+
+    impl ::ops::generated::RelationEndpoint for Db {
+        type Charm = super::Meta;
+        const NAME: &'static str = "db";
+        const ROLE: ::ops::meta::RelationRole = ::ops::meta::RelationRole::Requires;
+        const INTERFACE: &'static str = "postgresql_client";
+    }
 }
-/// Parameters of the action `fortune`.
-///
-/// Tell a fortune, or the one given.
-///
-/// <details><summary>charmcraft.yaml</summary>
-///
-/// ```yaml
-/// fortune:
-///   description: Tell a fortune, or the one given.
-///   params:
-///     fortune:
-///       type: string
-///       description: The fortune to tell instead of a random one.
-/// ```
-/// </details>
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FortuneParams {
-    /// `fortune`
+
+/// The storage (`storage:`), one marker type each: `model.storages::<storages::Name>()`.
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub mod storages {}
+
+/// The resources (`resources:`), one marker type each.
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub mod resources {
+    /// The resource `pause-image` (oci-image).
     ///
-    /// The fortune to tell instead of a random one.
+    /// OCI image for the pause container.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum PauseImage {}
+
+    impl ::ops::generated::ResourceName for PauseImage {
+        type Charm = super::Meta;
+        const NAME: &'static str = "pause-image";
+    }
+}
+
+/// The actions (`actions:`): a params struct each, for `ActionEvent<actions::NameParams>`.
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub mod actions {
+    /// Parameters of the action `fortune`.
+    ///
+    /// Tell a fortune, or the one given.
     ///
     /// <details><summary>charmcraft.yaml</summary>
     ///
     /// ```yaml
     /// fortune:
-    ///   type: string
-    ///   description: The fortune to tell instead of a random one.
+    ///   description: Tell a fortune, or the one given.
+    ///   params:
+    ///     fortune:
+    ///       type: string
+    ///       description: The fortune to tell instead of a random one.
     /// ```
     /// </details>
-    pub fortune: ::std::option::Option<::std::string::String>,
-}
-impl ::ops::ActionParams for FortuneParams {
-    const ACTION: &'static str = "fortune";
-    fn from_values(
-        values: &::ops::values::Values,
-    ) -> ::std::result::Result<Self, ::ops::values::ValueError> {
-        ::std::result::Result::Ok(FortuneParams {
-            fortune: values.get("fortune")?,
-        })
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FortuneParams {
+        /// `fortune`
+        ///
+        /// The fortune to tell instead of a random one.
+        ///
+        /// <details><summary>charmcraft.yaml</summary>
+        ///
+        /// ```yaml
+        /// fortune:
+        ///   type: string
+        ///   description: The fortune to tell instead of a random one.
+        /// ```
+        /// </details>
+        pub fortune: ::std::option::Option<::std::string::String>,
     }
-    fn to_values(&self) -> ::ops::values::Values {
-        let mut values = ::ops::values::Values::new(
-            ::ops::values::ValueSource::ActionParams,
-            ::std::default::Default::default(),
-        );
-        values.set_opt("fortune", ::std::clone::Clone::clone(&self.fortune));
-        values
+
+    impl ::ops::generated::ActionParams for FortuneParams {
+        const ACTION: &'static str = "fortune";
+
+        fn from_values(values: &::ops::generated::Values) -> ::std::result::Result<Self, ::ops::ValueError> {
+            ::std::result::Result::Ok(FortuneParams {
+                fortune: values.get("fortune")?,
+            })
+        }
+
+        fn to_values(&self) -> ::ops::generated::Values {
+            let mut values = ::ops::generated::Values::new(::ops::generated::ValueSource::ActionParams, ::std::default::Default::default());
+            values.set_opt("fortune", ::std::clone::Clone::clone(&self.fortune));
+            values
+        }
     }
 }
+
 /// Every event the charm can observe, as typed sources for `Framework::observe`.
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
 #[derive(Debug, Clone, Copy)]
 pub struct Events {
     /// `install`: the first hook of a unit's life.
     pub install: ::ops::EventSource<::ops::InstallEvent>,
     /// `start`: after install, and after a machine reboots.
     pub start: ::ops::EventSource<::ops::StartEvent>,
-    /// `stop`: the unit is going away (cannot be deferred).
+    /// `stop`: the unit is going away.
     pub stop: ::ops::EventSource<::ops::StopEvent>,
-    /// `remove`: the last hook of a unit's life (cannot be deferred).
+    /// `remove`: the last hook of a unit's life.
     pub remove: ::ops::EventSource<::ops::RemoveEvent>,
     /// `config-changed`: config was set, and after install, upgrade and leadership changes.
     pub config_changed: ::ops::EventSource<::ops::ConfigChangedEvent>,
@@ -205,52 +270,48 @@ pub struct Events {
     pub upgrade_charm: ::ops::EventSource<::ops::UpgradeCharmEvent>,
     /// `leader-elected`: this unit became the leader.
     pub leader_elected: ::ops::EventSource<::ops::LeaderElectedEvent>,
-    /// `leader-settings-changed`: the leader changed leader settings (deprecated).
+    /// `leader-settings-changed`: the leader changed leader settings (deprecated by Juju).
     pub leader_settings_changed: ::ops::EventSource<::ops::LeaderSettingsChangedEvent>,
     /// `pre-series-upgrade`: the machine's series is about to change (removed in Juju 4).
     pub pre_series_upgrade: ::ops::EventSource<::ops::PreSeriesUpgradeEvent>,
     /// `post-series-upgrade`: the machine's series changed (removed in Juju 4).
     pub post_series_upgrade: ::ops::EventSource<::ops::PostSeriesUpgradeEvent>,
-    /// `secret-changed`: an observed secret has a new revision.
+    /// `secret-changed`: a secret this charm observes has a new revision.
     pub secret_changed: ::ops::EventSource<::ops::SecretChangedEvent>,
-    /// `secret-remove`: a revision of an owned secret is no longer used.
+    /// `secret-remove`: a revision of a secret this charm owns is no longer used.
     pub secret_remove: ::ops::EventSource<::ops::SecretRemoveEvent>,
-    /// `secret-rotate`: an owned secret is due for rotation (cannot be deferred).
+    /// `secret-rotate`: a secret this charm owns is due for rotation.
     pub secret_rotate: ::ops::EventSource<::ops::SecretRotateEvent>,
-    /// `secret-expired`: a revision of an owned secret expired (cannot be deferred).
+    /// `secret-expired`: a revision of a secret this charm owns expired.
     pub secret_expired: ::ops::EventSource<::ops::SecretExpiredEvent>,
-    /// `collect-unit-status`: add candidate unit statuses after every event.
+    /// `collect-unit-status`: after every event: add candidate unit statuses.
     pub collect_unit_status: ::ops::EventSource<::ops::CollectStatusEvent>,
-    /// `collect-app-status`: add candidate app statuses after every event (leader only).
+    /// `collect-app-status`: after every event, on the leader: add candidate application statuses.
     pub collect_app_status: ::ops::EventSource<::ops::CollectStatusEvent>,
-    /// `db-relation-created`.
-    pub db_relation_created: ::ops::EventSource<::ops::RelationCreatedEvent<Db>>,
-    /// `db-relation-joined`.
-    pub db_relation_joined: ::ops::EventSource<::ops::RelationJoinedEvent<Db>>,
-    /// `db-relation-changed`.
-    pub db_relation_changed: ::ops::EventSource<::ops::RelationChangedEvent<Db>>,
-    /// `db-relation-departed`.
-    pub db_relation_departed: ::ops::EventSource<::ops::RelationDepartedEvent<Db>>,
-    /// `db-relation-broken`.
-    pub db_relation_broken: ::ops::EventSource<::ops::RelationBrokenEvent<Db>>,
-    /// `pause-pebble-ready`.
-    pub pause_pebble_ready: ::ops::EventSource<::ops::PebbleReadyEvent<Pause>>,
-    /// `pause-pebble-custom-notice`.
-    pub pause_pebble_custom_notice: ::ops::EventSource<
-        ::ops::PebbleCustomNoticeEvent<Pause>,
-    >,
-    /// `pause-pebble-check-failed`.
-    pub pause_pebble_check_failed: ::ops::EventSource<
-        ::ops::PebbleCheckFailedEvent<Pause>,
-    >,
-    /// `pause-pebble-check-recovered`.
-    pub pause_pebble_check_recovered: ::ops::EventSource<
-        ::ops::PebbleCheckRecoveredEvent<Pause>,
-    >,
-    /// The `fortune` action.
-    pub fortune_action: ::ops::EventSource<::ops::ActionEvent<FortuneParams>>,
+    /// `db-relation-created`: a relation was established; no remote unit has joined yet.
+    pub db_relation_created: ::ops::EventSource<::ops::RelationCreatedEvent<self::relations::Db>>,
+    /// `db-relation-joined`: a remote unit joined the relation.
+    pub db_relation_joined: ::ops::EventSource<::ops::RelationJoinedEvent<self::relations::Db>>,
+    /// `db-relation-changed`: a remote databag changed (a unit's, or the remote application's).
+    pub db_relation_changed: ::ops::EventSource<::ops::RelationChangedEvent<self::relations::Db>>,
+    /// `db-relation-departed`: a remote unit left the relation.
+    pub db_relation_departed: ::ops::EventSource<::ops::RelationDepartedEvent<self::relations::Db>>,
+    /// `db-relation-broken`: the relation is gone.
+    pub db_relation_broken: ::ops::EventSource<::ops::RelationBrokenEvent<self::relations::Db>>,
+    /// `pause-pebble-ready`: Pebble in the workload container is up.
+    pub pause_pebble_ready: ::ops::EventSource<::ops::PebbleReadyEvent<self::containers::Pause>>,
+    /// `pause-pebble-custom-notice`: the workload recorded a custom Pebble notice.
+    pub pause_pebble_custom_notice: ::ops::EventSource<::ops::PebbleCustomNoticeEvent<self::containers::Pause>>,
+    /// `pause-pebble-check-failed`: a Pebble check reached its failure threshold.
+    pub pause_pebble_check_failed: ::ops::EventSource<::ops::PebbleCheckFailedEvent<self::containers::Pause>>,
+    /// `pause-pebble-check-recovered`: a failed Pebble check passes again.
+    pub pause_pebble_check_recovered: ::ops::EventSource<::ops::PebbleCheckRecoveredEvent<self::containers::Pause>>,
+    /// `fortune-action`: an operator ran the action.
+    pub fortune_action: ::ops::EventSource<::ops::ActionEvent<self::actions::FortuneParams>>,
 }
+
 /// The charm's event sources (Python's `self.on`).
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
 pub static EVENTS: Events = Events {
     install: ::ops::EventSource::__new("install"),
     start: ::ops::EventSource::__new("start"),
@@ -277,8 +338,38 @@ pub static EVENTS: Events = Events {
     pause_pebble_ready: ::ops::EventSource::__new("pause_pebble_ready"),
     pause_pebble_custom_notice: ::ops::EventSource::__new("pause_pebble_custom_notice"),
     pause_pebble_check_failed: ::ops::EventSource::__new("pause_pebble_check_failed"),
-    pause_pebble_check_recovered: ::ops::EventSource::__new(
-        "pause_pebble_check_recovered",
-    ),
+    pause_pebble_check_recovered: ::ops::EventSource::__new("pause_pebble_check_recovered"),
     fortune_action: ::ops::EventSource::__new("fortune_action"),
 };
+
+/// The name of every event in `Events`: what `ops::main` can dispatch to this charm.
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub static EVENT_NAMES: &[&str] = &[
+    "install",
+    "start",
+    "stop",
+    "remove",
+    "config_changed",
+    "update_status",
+    "upgrade_charm",
+    "leader_elected",
+    "leader_settings_changed",
+    "pre_series_upgrade",
+    "post_series_upgrade",
+    "secret_changed",
+    "secret_remove",
+    "secret_rotate",
+    "secret_expired",
+    "collect_unit_status",
+    "collect_app_status",
+    "db_relation_created",
+    "db_relation_joined",
+    "db_relation_changed",
+    "db_relation_departed",
+    "db_relation_broken",
+    "pause_pebble_ready",
+    "pause_pebble_custom_notice",
+    "pause_pebble_check_failed",
+    "pause_pebble_check_recovered",
+    "fortune_action",
+];

@@ -6,7 +6,8 @@
 //! line a real dispatch would run), and the statuses afterwards.
 
 use hello_charm::HelloCharm;
-use hello_charm::charm::{Config, FortuneParams};
+use hello_charm::charm::Config;
+use hello_charm::charm::actions::FortuneParams;
 use ops::testing::{Context, Event, Output, State};
 
 fn main() {

@@ -5,7 +5,8 @@
 use ops::{CharmBase, CustomEvent, Emitter, EventSource, Framework, HandlerResult, RelationChangedEvent, Stored};
 use serde::{Deserialize, Serialize};
 
-use crate::charm::{Db, Meta};
+use crate::charm::Meta;
+use crate::charm::relations::Db;
 
 /// The database is ready at these endpoints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,8 +8,9 @@ pub mod charm {
 }
 
 pub mod database;
+pub mod reconcile;
 
-use charm::{FortuneParams, Meta, Pause};
+use charm::{Meta, actions, containers, relations};
 use database::{DATABASE_READY, DatabaseReady, DatabaseRequirer};
 
 /// Fortunes for the `fortune` action when none is given.
@@ -33,20 +34,23 @@ pub const GREETING_FILE: &str = "/etc/hello/greeting";
 
 /// The Pebble layer for the workload, from the typed config.
 pub fn workload_layer(thing: &str) -> ops::pebble::Layer {
-    use ops::pebble::{Layer, Service, Startup};
+    use ops::pebble::{Layer, Override, Service, Startup};
     let service = Service::builder()
-        .override_("replace")
+        .override_(Override::Replace)
         .summary("the pause workload")
         .command("/pause")
         .startup(Startup::Enabled)
         .environment([("GREETING".to_owned(), format!("hello, {thing}"))].into())
         .build();
-    Layer::builder().summary("hello layer").services([("pause".to_owned(), service)].into()).build()
+    Layer::builder().summary("hello layer").service("pause", service).build()
 }
 
-fn configure_workload(container: &ops::Container<Pause>, thing: &str) -> Result<(), ops::pebble::PebbleError> {
+fn configure_workload(
+    container: &ops::Container<containers::Pause>,
+    thing: &str,
+) -> Result<(), ops::pebble::PebbleError> {
     let options = ops::pebble::FileOptions { make_parents: true, permissions: Some(0o644), ..Default::default() };
-    container.push(GREETING_FILE, format!("hello, {thing}\n"), &options)?;
+    container.push(GREETING_FILE, format!("hello, {thing}\n").as_bytes(), &options)?;
     container.add_layer("hello", &workload_layer(thing), true)?;
     container.replan()?;
     Ok(())
@@ -99,7 +103,7 @@ impl HelloCharm {
             }
         });
         // Python: `container = self.unit.get_container("pause")`.
-        let container = self.model.unit().container::<Pause>();
+        let container = self.model.unit().container::<containers::Pause>();
         log::debug!("workload container {} at {}", container.name(), container.socket_path().display());
         self.model.unit().set_status(ops::ActiveStatus::new(format!("hello, {current}")))?;
         Ok(())
@@ -123,7 +127,7 @@ impl HelloCharm {
     }
 
     /// The `fortune` action: typed params in, results out.
-    fn on_fortune_action(&mut self, event: &ops::ActionEvent<FortuneParams>) -> ops::HandlerResult {
+    fn on_fortune_action(&mut self, event: &ops::ActionEvent<actions::FortuneParams>) -> ops::HandlerResult {
         let fortune = match &event.params.fortune {
             Some(fortune) => fortune.as_str(),
             None => FORTUNES[event.id.bytes().map(usize::from).sum::<usize>() % FORTUNES.len()],
@@ -136,7 +140,7 @@ impl HelloCharm {
     /// `update-status`: report whether the database is related.
     fn on_update_status(&mut self, _event: &ops::UpdateStatusEvent) -> ops::HandlerResult {
         let thing = &self.model.config()?.thing;
-        let status = match self.model.relation::<charm::Db>()? {
+        let status = match self.model.relation::<relations::Db>()? {
             Some(_) => ops::ActiveStatus::new(format!("hello, {thing} (db related)")),
             None => ops::ActiveStatus::new(format!("hello, {thing}")),
         };
@@ -148,7 +152,7 @@ impl HelloCharm {
     ///
     /// The sidecar pattern: push a config file, add a layer built from the typed config,
     /// replan; if Pebble is not reachable after all, defer and try again next dispatch.
-    fn on_pause_pebble_ready(&mut self, event: &ops::PebbleReadyEvent<Pause>) -> ops::HandlerResult {
+    fn on_pause_pebble_ready(&mut self, event: &ops::PebbleReadyEvent<containers::Pause>) -> ops::HandlerResult {
         let container = &event.workload;
         log::info!("Pebble is ready in {}", container.name());
         let thing = self.model.config()?.thing.clone();
@@ -167,7 +171,7 @@ impl HelloCharm {
     }
 
     /// Relations and defer(): publish what this unit wants, once it is installed.
-    fn on_db_relation_changed(&mut self, event: &ops::RelationChangedEvent<charm::Db>) -> ops::HandlerResult {
+    fn on_db_relation_changed(&mut self, event: &ops::RelationChangedEvent<relations::Db>) -> ops::HandlerResult {
         if !self.stored.get().installed {
             log::info!("not installed yet; deferring {}", event.relation.relation_id());
             event.defer();

@@ -2,7 +2,8 @@
 //! with only the backend swapped.
 
 use hello_charm::HelloCharm;
-use hello_charm::charm::{Config, FortuneParams};
+use hello_charm::charm::Config;
+use hello_charm::charm::actions::FortuneParams;
 use ops::testing::{Context, Event, RelationState, State, params};
 use ops::{ActiveStatus, MaintenanceStatus, StatusValue};
 
