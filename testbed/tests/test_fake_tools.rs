@@ -215,3 +215,124 @@ fn every_call_is_logged_with_its_exit_code() {
         ("status-set", &["idle".to_owned()][..], 2)
     );
 }
+
+/// Writes `value` to a content file the way the library does (`key#file=PATH`).
+fn content_file(dir: &tempfile::TempDir, key: &str, value: &str) -> String {
+    let path = dir.path().join(key);
+    std::fs::write(&path, value).unwrap();
+    format!("{key}#file={}", path.display())
+}
+
+#[test]
+fn secret_tools_accept_the_argv_python_ops_sends() {
+    let juju = world();
+    let files = tempfile::tempdir().unwrap();
+    let password = content_file(&files, "password", "s3cret");
+    let (code, stdout, stderr) = run(
+        &juju,
+        &[
+            "secret-add",
+            "--label",
+            "db",
+            "--description",
+            "admin",
+            "--expire",
+            "2030-01-01T00:00:00Z",
+            "--rotate",
+            "daily",
+            "--owner",
+            "application",
+            &password,
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let id = stdout.trim().to_owned();
+    assert!(id.starts_with("secret:") && id.len() == 27, "{id}");
+    let newer = content_file(&files, "password", "n3w");
+    let cases: &[&[&str]] = &[
+        &["secret-get", "--format=json", &id],
+        &["secret-get", "--format=json", "--label", "db"],
+        &["secret-get", "--format=json", &id, "--label", "db", "--refresh"],
+        &["secret-get", "--format=json", &id, "--peek"],
+        &["secret-info-get", "--format=json", &id],
+        &["secret-info-get", "--format=json", "--label", "db"],
+        &["secret-set", "--owner", "application", &id, &newer],
+        &["secret-set", "--rotate", "weekly", "--expire", "24h", "--owner", "application", &id],
+        &["secret-grant", "--relation", "1", &id],
+        &["secret-grant", "--relation", "1", "--unit", "pg/0", &id],
+        &["secret-revoke", "--relation", "1", "--unit", "pg/0", &id],
+        &["secret-ids", "--format=json"],
+        &["secret-remove", &id, "--revision", "1"],
+    ];
+    for argv in cases {
+        let (code, _, stderr) = run(&juju, argv);
+        assert_eq!(code, 0, "{argv:?}: {stderr}");
+    }
+    let (_, stdout, _) = run(&juju, &["secret-get", "--format=json", &id, "--peek"]);
+    assert_eq!(stdout, "{\"password\":\"n3w\"}\n");
+    let state = juju.state();
+    let secret = state.secrets.values().next().unwrap();
+    assert_eq!((secret.rotate.as_deref(), secret.removed.as_slice()), (Some("weekly"), &[1][..]));
+    assert_eq!(secret.grants[&1].iter().collect::<Vec<_>>(), ["pg"]);
+    let (code, _, stderr) = run(&juju, &["secret-remove", &id]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(juju.state().secrets.is_empty());
+}
+
+#[test]
+fn secret_tools_reject_what_juju_rejects() {
+    let juju = world();
+    let (_, stdout, _) = run(&juju, &["secret-add", "--owner", "unit", "token=abc"]);
+    let id = stdout.trim().to_owned();
+    let cases: &[(&[&str], &str)] = &[
+        (&["secret-add"], "missing secret value or filename"),
+        (&["secret-add", "Password=x"], r#"key "Password" not valid"#),
+        (&["secret-add", "pw=x"], r#"key "pw" not valid"#),
+        (&["secret-add", "pass--word=x"], r#"key "pass--word" not valid"#),
+        (&["secret-add", "password"], r#"key value "password" not valid"#),
+        (&["secret-add", "--rotate", "fortnightly", "password=x"], r#"rotate policy "fortnightly" not valid"#),
+        (&["secret-add", "--owner", "model", "password=x"], r#"secret owner "model" not valid"#),
+        (&["secret-add", "--expire", "tomorrow", "password=x"], r#"expire time or duration "tomorrow" not valid"#),
+        (&["secret-get", "--format=json"], "require either a secret URI or label"),
+        (&["secret-get", &id, "--peek", "--refresh"], "specify one of --peek or --refresh but not both"),
+        (&["secret-get", "secret:not-an-id"], r#"secret URI "secret:not-an-id" not valid"#),
+        (&["secret-info-get", &id, "--label", "x"], "specify either a secret URI or label but not both"),
+        (
+            &["secret-grant", "--relation", "1", "--unit", "other/0", &id],
+            r#"cannot specify unit "other/0" in relation to application "pg""#,
+        ),
+        (
+            &["secret-remove", &id, "--revision", "one"],
+            r#"invalid value "one" for flag --revision: strconv.ParseInt: parsing "one": invalid syntax"#,
+        ),
+        (&["secret-set"], "missing secret URI"),
+    ];
+    for (argv, message) in cases {
+        let (code, stdout, stderr) = run(&juju, argv);
+        assert_eq!((code, stderr.as_str()), (2, format!("ERROR {message}\n").as_str()), "{argv:?}");
+        assert_eq!(stdout, "", "{argv:?}");
+    }
+}
+
+#[test]
+fn secret_tools_refuse_at_run_time_what_the_unit_may_not_do() {
+    let juju = world();
+    let (_, app_secret, _) = run(&juju, &["secret-add", "--owner", "application", "token=abc"]);
+    let app_secret = app_secret.trim().to_owned();
+    let mut state = juju.state();
+    state.leader = false;
+    juju.set_state(&state);
+    let cases: &[(&[&str], &str)] = &[
+        (&["secret-add", "--owner", "application", "token=abc"], "this unit is not the leader"),
+        (&["secret-set", "--owner", "application", &app_secret, "token=new"], "this unit is not the leader"),
+        (&["secret-grant", "--relation", "1", &app_secret], "this unit is not the leader"),
+        (&["secret-get", "--format=json", "--label", "missing"], r#"secret "missing" not found"#),
+    ];
+    for (argv, message) in cases {
+        let (code, _, stderr) = run(&juju, argv);
+        assert_eq!((code, stderr), (1, format!("ERROR {message}\n")), "{argv:?}");
+    }
+    // A unit secret stays the unit's own, leader or not.
+    let (code, _, stderr) = run(&juju, &["secret-add", "--owner", "unit", "token=abc"]);
+    assert_eq!(code, 0, "{stderr}");
+}
