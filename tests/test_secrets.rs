@@ -98,6 +98,12 @@ impl Keeper {
             "missing" => {
                 self.model.get_secret(SecretLookup::label("nope"))?;
             }
+            "claim-observed" => {
+                self.model.unit().get_secret(SecretLookup::label("upstream"))?;
+            }
+            "claim-app" => {
+                self.model.unit().get_secret(SecretLookup::label("db-admin"))?;
+            }
             "rewrite" => {
                 let Some(leader) = self.model.unit().is_leader()? else { return Ok(()) };
                 let secret = self.model.app().get_secret(&leader, SecretLookup::label("db-admin"))?;
@@ -227,6 +233,29 @@ fn a_secret_that_is_not_there_is_a_typed_not_found() {
     let ops::DispatchError::Handler { error, .. } = &err.error else { panic!("{}", err.error) };
     let model = error.downcast_ref::<ops::ModelError>().unwrap();
     assert!(matches!(model, ops::ModelError::SecretNotFound(what) if what == "labelled \"nope\""), "{model}");
+}
+
+fn model_error(out: Result<ops::testing::Output, Box<ops::testing::RunError>>) -> String {
+    let err = out.unwrap_err();
+    let ops::DispatchError::Handler { error, .. } = &err.error else { panic!("{}", err.error) };
+    let model = error.downcast_ref::<ops::ModelError>().unwrap();
+    assert!(matches!(model, ops::ModelError::NotSecretOwner { .. }), "{model}");
+    model.to_string()
+}
+
+#[test]
+fn an_owners_handle_is_never_made_for_a_secret_the_charm_does_not_own_that_way() {
+    let ctx = Context::<Keeper>::new();
+    let upstream = SecretState::observed(content("old")).with_label("upstream");
+    let state = State::default().with_config(&Config { thing: "claim-observed".into() }).with_secret(upstream);
+    let message = model_error(ctx.run(ctx.on().config_changed, state));
+    assert!(message.starts_with("secret labelled \"upstream\" is not owned by this unit"), "{message}");
+    assert!(!message.contains("old"), "{message}");
+
+    let installed = ctx.run(ctx.on().install, leader()).unwrap().state;
+    let state = installed.with_config(&Config { thing: "claim-app".into() });
+    let message = model_error(ctx.run(ctx.on().config_changed, state));
+    assert!(message.starts_with("secret labelled \"db-admin\" is not owned by this unit"), "{message}");
 }
 
 #[test]

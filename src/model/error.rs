@@ -57,6 +57,17 @@ pub enum ModelError {
     /// Secret content Juju would refuse, or that does not read as the type asked for.
     #[error(transparent)]
     SecretContent(#[from] crate::secret::ContentError),
+    /// An owner's handle asked for a secret this charm does not own that way (it only
+    /// observes it, or the other owner, application or unit, holds it).
+    #[error(
+        "secret {secret} is not owned by this {owner}: read a secret the charm was given with `model.get_secret`, and an application's secret through `model.app().get_secret(&leader, ..)`"
+    )]
+    NotSecretOwner {
+        /// The secret, by URI or label.
+        secret: String,
+        /// The owner asked for: `application` or `unit`.
+        owner: &'static str,
+    },
     /// A call that would change nothing (`set_info` with nothing set).
     #[error("nothing to set: {0}")]
     NothingToSet(&'static str),

@@ -294,13 +294,15 @@ impl<M: CharmMeta> Unit<M> {
         add_secret(&self.core, content, meta, SecretOwner::Unit)
     }
 
-    /// A secret this unit owns, by URI or label (its tracked content read).
+    /// A secret this unit owns, by URI or label (its tracked content read, then its
+    /// metadata, which tells the owner).
     ///
     /// # Errors
     ///
-    /// [`ModelError::SecretNotFound`].
+    /// [`ModelError::SecretNotFound`]; [`ModelError::NotSecretOwner`] when the unit does not
+    /// own it (the application does, or the charm only observes it).
     pub fn get_secret(&self, lookup: impl Into<SecretLookup>) -> Result<Secret<UnitOwned>, ModelError> {
-        Secret::fetch(self.core.clone(), lookup.into())
+        Secret::fetch_owned(self.core.clone(), lookup.into(), SecretOwner::Unit)
     }
 
     /// Sets the workload version shown by `juju status` (`application-version-set`).
@@ -395,17 +397,19 @@ impl<M: CharmMeta> App<M> {
         add_secret(&self.core, content, meta, SecretOwner::Application)
     }
 
-    /// A secret the application owns, by URI or label (its tracked content read).
+    /// A secret the application owns, by URI or label (its tracked content read, then its
+    /// metadata, which tells the owner).
     ///
     /// # Errors
     ///
-    /// [`ModelError::SecretNotFound`].
+    /// [`ModelError::SecretNotFound`]; [`ModelError::NotSecretOwner`] when the application
+    /// does not own it (this unit does, or the charm only observes it).
     pub fn get_secret(
         &self,
         _leader: &Leader,
         lookup: impl Into<SecretLookup>,
     ) -> Result<Secret<AppOwned>, ModelError> {
-        Secret::fetch(self.core.clone(), lookup.into())
+        Secret::fetch_owned(self.core.clone(), lookup.into(), SecretOwner::Application)
     }
 
     /// Sets the application's status; only the leader may, so it takes the [`Leader`] token.

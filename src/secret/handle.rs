@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{SecretContent, SecretId, SecretInfo, SecretMeta};
-use crate::backend::{BackendError, SecretArgs, SecretRead, SecretRef};
+use crate::backend::{BackendError, SecretArgs, SecretOwner, SecretRead, SecretRef};
 use crate::generated::RelationEndpoint;
 use crate::model::{Leader, ModelCore, ModelError, RemoteUnit};
 use crate::relation::Relation;
@@ -134,6 +134,40 @@ impl<O: Ownership> Secret<O> {
         let (id, label) = lookup.parts();
         let secret = Secret::lazy(core, id, label);
         secret.get_content::<SecretContent>()?;
+        Ok(secret)
+    }
+
+    /// Finds a secret this charm owns as `owner`: read as [`fetch`](Self::fetch) does, then
+    /// its metadata asked for, which Juju gives only to the owner (and, for an application's
+    /// secret, its leader). So an owned handle is never made for a secret the charm only
+    /// observes, or that the other owner holds; its URI is kept for later calls.
+    pub(crate) fn fetch_owned(
+        core: Rc<ModelCore>,
+        lookup: SecretLookup,
+        owner: SecretOwner,
+    ) -> Result<Self, ModelError> {
+        let secret = Self::fetch(core, lookup)?;
+        let not_owner = |secret: &Self| ModelError::NotSecretOwner { secret: secret.describe(), owner: owner.as_str() };
+        let id = secret.id.borrow().as_ref().map(|id| id.as_str().to_owned());
+        let lookup = SecretRef { id: id.as_deref(), label: secret.label.as_deref() };
+        let raw = match secret.core.backend.secret_info_get(lookup) {
+            Ok(raw) => raw,
+            Err(error) => {
+                return Err(match not_found(error, &secret.describe()) {
+                    ModelError::SecretNotFound(_) => not_owner(&secret),
+                    other => other,
+                });
+            }
+        };
+        let owned_by = raw.values().next().and_then(|info| info.get("owner")).and_then(serde_json::Value::as_str);
+        // Juju before 3.1 has no `owner` in the answer: being answered at all is the test then.
+        if owned_by.is_some_and(|o| o != owner.as_str()) {
+            return Err(not_owner(&secret));
+        }
+        let info = SecretInfo::from_juju(&raw).map_err(|reason| {
+            ModelError::Backend(BackendError::BadOutput { call: "secret-info-get".to_owned(), reason })
+        })?;
+        *secret.id.borrow_mut() = Some(info.id);
         Ok(secret)
     }
 
@@ -399,3 +433,72 @@ owner_methods!(
     UnitOwned,
     /// This unit's secret.
 );
+
+/// An owner's method called on a secret this charm only observes is a compile error that
+/// says what to do. Without these, rustc says only "no method named `set_content`" and
+/// suggests `get_content`. Each stub is bounded by a trait nothing implements, so it can
+/// never be called; its message comes from `on_unimplemented`.
+mod owner_only {
+    use crate::model::ModelError;
+
+    macro_rules! refusal {
+        ($name:ident, $message:literal) => {
+            #[diagnostic::on_unimplemented(
+                message = $message,
+                label = "this secret is only observed by this charm",
+                note = "only the owner changes a secret: get an owned handle with `model.app().get_secret(&leader, ..)` (an application's secret) or `model.unit().get_secret(..)` (this unit's)",
+                note = "an observer reads it with `get_content`, `refresh_content` or `peek_content`"
+            )]
+            #[doc(hidden)]
+            pub trait $name {
+                /// Never called: nothing implements the trait.
+                fn refused(&self) -> ModelError;
+            }
+        };
+    }
+
+    refusal!(SetContent, "`set_content` is for the secret's owner, and this `Secret<Observed>` only observes it");
+    refusal!(SetInfo, "`set_info` is for the secret's owner, and this `Secret<Observed>` only observes it");
+    refusal!(Grant, "`grant` is for the secret's owner, and this `Secret<Observed>` only observes it");
+    refusal!(Revoke, "`revoke` is for the secret's owner, and this `Secret<Observed>` only observes it");
+    refusal!(
+        RemoveRevision,
+        "`remove_revision` is for the secret's owner, and this `Secret<Observed>` only observes it"
+    );
+}
+
+/// The owner's methods, refused at compile time on an observed secret (see `owner_only`).
+impl Secret<Observed> {
+    #[doc(hidden)]
+    pub fn set_content<T: owner_only::SetContent + ?Sized>(&self, content: &T) -> Result<(), ModelError> {
+        Err(content.refused())
+    }
+
+    #[doc(hidden)]
+    pub fn set_info<T: owner_only::SetInfo>(&self, meta: T) -> Result<(), ModelError> {
+        Err(meta.refused())
+    }
+
+    #[doc(hidden)]
+    pub fn grant<T: owner_only::Grant + ?Sized>(
+        &self,
+        relation: &T,
+        _unit: Option<&RemoteUnit>,
+    ) -> Result<(), ModelError> {
+        Err(relation.refused())
+    }
+
+    #[doc(hidden)]
+    pub fn revoke<T: owner_only::Revoke + ?Sized>(
+        &self,
+        relation: &T,
+        _unit: Option<&RemoteUnit>,
+    ) -> Result<(), ModelError> {
+        Err(relation.refused())
+    }
+
+    #[doc(hidden)]
+    pub fn remove_revision<T: owner_only::RemoveRevision>(&self, revision: T) -> Result<(), ModelError> {
+        Err(revision.refused())
+    }
+}

@@ -183,7 +183,13 @@ impl Secrets<'_> {
     }
 
     pub fn info(&mut self, secret: SecretRef<'_>) -> Result<serde_json::Map<String, serde_json::Value>, Refusal> {
-        let state = self.managed(secret)?;
+        // Juju answers only the owner (the leader, for an application's secret): to anyone
+        // else the secret's metadata does not exist.
+        let leader = self.leader;
+        let state = self.find(secret)?;
+        if state.owner.is_none() || (state.owner == Some(SecretOwner::Application) && !leader) {
+            return Err(not_found(secret));
+        }
         let mut info = serde_json::Map::new();
         info.insert("revision".into(), state.latest_revision.into());
         let owner = state.owner.map_or("", SecretOwner::as_str);

@@ -216,8 +216,12 @@ pub(crate) fn secret_info_get(call: &Call<'_>, state: &mut State) -> Result<Out>
     if id.is_some() && label.is_some() {
         return Err(Fail::Usage("specify either a secret URI or label but not both".into()));
     }
-    let (key, _) = find(state, id, label)?;
-    let secret = managed(state, &key)?;
+    let leader = state.leader;
+    let (key, secret) = find(state, id, label)?;
+    // Juju answers only the owner (the leader, for an application's secret).
+    if secret.owner.is_empty() || (secret.owner == "application" && !leader) {
+        return Err(Fail::Run(format!("secret {:?} not found", id.or(label).unwrap_or_default())));
+    }
     let mut info = Map::new();
     info.insert("revision".into(), json!(secret.revisions.keys().max().copied().unwrap_or(0)));
     info.insert("owner".into(), json!(secret.owner));
