@@ -27,9 +27,9 @@ use crate::context::{EnvError, JujuEnv};
 use crate::events::{CommitEvent, CustomEvent, DeferFlag, Deferrable, Event, EventInputs, EventSource, PreCommitEvent};
 use crate::generated::CharmMeta;
 use crate::meta::Metadata;
+use crate::model::status::StatusValue;
 use crate::model::{Model, ModelCore, ModelError};
 use crate::state_store::{DeferredEvent, StateStore, StoreError, UnitState};
-use crate::status::StatusValue;
 use crate::stored::{self, Stored, StoredType};
 
 /// What a handler returns: `Ok(())`, or any error, so that `?` works on every call.

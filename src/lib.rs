@@ -19,11 +19,8 @@ pub mod meta;
 mod model;
 pub mod pebble;
 mod redact;
-mod relation;
 mod secret;
 mod state_store;
-mod status;
-mod storage;
 mod stored;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -46,18 +43,15 @@ pub use framework::{
 };
 pub use generated::values::ValueError;
 pub use juju_version::{InvalidJujuVersion, JujuVersion};
-pub use model::{App, Leader, Model, ModelError, Port, Protocol, RemoteApp, RemoteUnit, Unit};
-pub use relation::{LocalDatabag, Relation, RemoteDatabag};
+pub use model::{
+    ActiveStatus, App, AppOwned, BlockedStatus, ErrorStatus, Leader, LocalDatabag, MaintenanceStatus, Model,
+    ModelError, Observed, Ownership, Port, Protocol, Relation, RemoteApp, RemoteDatabag, RemoteUnit, Secret,
+    SecretLookup, SettableStatus, Status, StatusValue, Storage, Unit, UnitOwned, UnknownStatus, WaitingStatus,
+};
 pub use secret::{
-    AppOwned, ContentError, Expiry, InvalidSecretId, Observed, Ownership, Secret, SecretContent, SecretId, SecretInfo,
-    SecretLookup, SecretMeta, SecretRotate, SecretString, UnitOwned,
+    ContentError, Expiry, InvalidSecretId, SecretContent, SecretId, SecretInfo, SecretMeta, SecretRotate, SecretString,
 };
 pub use state_store::StoreError;
-pub use status::{
-    ActiveStatus, BlockedStatus, ErrorStatus, MaintenanceStatus, SettableStatus, Status, StatusValue, UnknownStatus,
-    WaitingStatus,
-};
-pub use storage::Storage;
 pub use stored::{Stored, StoredType};
 
 /// The JSON types that action parameters of type `array`, `object` or no type use.

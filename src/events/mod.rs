@@ -15,12 +15,13 @@ use crate::container::Container;
 use crate::context::JujuEnv;
 use crate::generated::{ActionParams, ContainerName, RelationEndpoint, StorageName};
 use crate::generated::{ValueSource, Values};
+use crate::model::Relation;
+use crate::model::Storage;
+use crate::model::status::{SettableStatus, StatusValue};
+use crate::model::{AppOwned, Observed, Secret, UnitOwned};
 use crate::model::{ModelCore, ModelError, RemoteApp, RemoteUnit, missing};
 use crate::pebble::{CheckInfo, Notice, NoticeType};
-use crate::relation::Relation;
-use crate::secret::{AppOwned, Observed, Secret, SecretId, UnitOwned};
-use crate::status::{SettableStatus, StatusValue};
-use crate::storage::Storage;
+use crate::secret::SecretId;
 use serde_json::Value;
 
 /// A typed event source (Python's `self.on.config_changed`): pass it to

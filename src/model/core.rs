@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::backend::{Backend, BackendError, Databag, RelationId, Target};
 use crate::context::JujuEnv;
 use crate::meta::Metadata;
-use crate::status::StatusValue;
+use crate::model::status::StatusValue;
 
 /// How long a successful `is-leader` answer is trusted: Juju's leadership lease renewal period.
 const LEADERSHIP_CACHE: Duration = Duration::from_secs(30);

@@ -8,11 +8,9 @@
 //!   change it.
 
 mod content;
-mod handle;
 mod id;
 mod info;
 
 pub use content::{ContentError, SecretContent, SecretString};
-pub use handle::{AppOwned, Observed, Ownership, Secret, SecretLookup, UnitOwned};
 pub use id::{InvalidSecretId, SecretId};
 pub use info::{Expiry, SecretInfo, SecretMeta, SecretRotate};

@@ -16,7 +16,7 @@ use crate::backend::calls::{self, ToolCall};
 use crate::backend::{
     Backend, BackendError, Databag, GoalState, GoalUnit, LogLevel, RelationId, StatusInfo, StatusName, Target,
 };
-use crate::status::StatusValue;
+use crate::model::status::StatusValue;
 
 /// A `juju-log` line.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use crate::state_store::DeferredEvent;
 
 use super::pebble::ContainerState;
 use crate::generated::{ValueSource, Values};
-use crate::status::StatusValue;
+use crate::model::status::StatusValue;
 
 /// What Juju knows about the unit before a dispatch; after it, what the dispatch left.
 #[derive(Debug, Clone, PartialEq)]

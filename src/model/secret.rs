@@ -11,11 +11,11 @@ use std::rc::Rc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{SecretContent, SecretId, SecretInfo, SecretMeta};
 use crate::backend::{BackendError, SecretArgs, SecretOwner, SecretRead, SecretRef};
 use crate::generated::RelationEndpoint;
+use crate::model::Relation;
 use crate::model::{Leader, ModelCore, ModelError, RemoteUnit};
-use crate::relation::Relation;
+use crate::secret::{Expiry, SecretContent, SecretId, SecretInfo, SecretMeta, SecretRotate};
 
 mod sealed {
     pub trait Sealed {}
@@ -279,8 +279,8 @@ impl<O: Ownership> Secret<O> {
         let mut args = SecretArgs {
             label: meta.label,
             description: meta.description,
-            expire: meta.expire.map(super::Expiry::to_rfc3339),
-            rotate: meta.rotate.map(super::SecretRotate::as_str),
+            expire: meta.expire.map(Expiry::to_rfc3339),
+            rotate: meta.rotate.map(SecretRotate::as_str),
         };
         if !self.core.context.version.coalesces_secret_updates() {
             if content.is_none() {
@@ -293,7 +293,7 @@ impl<O: Ownership> Secret<O> {
                 args.expire = args.expire.or_else(|| {
                     info.expires.and_then(|at| at.format(&time::format_description::well_known::Rfc3339).ok())
                 });
-                args.rotate = args.rotate.or(info.rotation.map(super::SecretRotate::as_str));
+                args.rotate = args.rotate.or(info.rotation.map(SecretRotate::as_str));
             }
         }
         self.core.backend.secret_set(&id, content.as_ref(), &args).map_err(|e| not_found(e, &self.describe()))
