@@ -88,6 +88,12 @@ pub struct JujuEnv {
     pub secret_revision: Option<u64>,
     /// `OPERATOR_DISPATCH` was already set: the charm was started by itself.
     pub operator_dispatch: bool,
+    /// `JUJU_MACHINE_ID`: the machine a machine charm's unit runs on.
+    pub machine_id: Option<String>,
+    /// `JUJU_AVAILABILITY_ZONE`.
+    pub availability_zone: Option<String>,
+    /// `JUJU_PRINCIPAL_UNIT`: for a subordinate, the unit it is attached to.
+    pub principal_unit: Option<String>,
 }
 
 impl JujuEnv {
@@ -150,7 +156,7 @@ impl JujuEnv {
             ),
         };
         // These go onto hook tools' command lines (`relation-get - <unit>`).
-        for name in ["JUJU_REMOTE_UNIT", "JUJU_DEPARTING_UNIT"] {
+        for name in ["JUJU_REMOTE_UNIT", "JUJU_DEPARTING_UNIT", "JUJU_PRINCIPAL_UNIT"] {
             if get(name).is_some_and(|unit| !is_unit_name(&unit)) {
                 return Err(malformed(name, "<application>/<number>"));
             }
@@ -192,6 +198,9 @@ impl JujuEnv {
             secret_label: get("JUJU_SECRET_LABEL"),
             secret_revision,
             operator_dispatch: vars.contains_key("OPERATOR_DISPATCH"),
+            machine_id: get("JUJU_MACHINE_ID"),
+            availability_zone: get("JUJU_AVAILABILITY_ZONE"),
+            principal_unit: get("JUJU_PRINCIPAL_UNIT"),
         })
     }
 

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use crate::backend::{Backend, HookTools, LogLevel};
 use crate::charm::CharmBase;
 use crate::context::JujuEnv;
-use crate::framework;
+use crate::framework::{self, DispatchError};
 use crate::state_store::{Controller, LocalFile, StateStore};
 
 /// Runs the charm for the event Juju is dispatching, and exits.
@@ -76,7 +76,7 @@ fn run_unguarded<C: CharmBase>() -> i32 {
     let controller = Controller::new(backend.as_ref());
     let store: &dyn StateStore = if C::USE_JUJU_FOR_STORAGE { &controller } else { &local };
     match framework::dispatch::<C>(backend.clone(), context, store) {
-        Ok(_) => 0,
+        Ok(_) | Err(DispatchError::Rebooting) => 0,
         Err(error) => {
             report(backend.as_ref(), &format!("Uncaught error while in charm code: {error}"), is_action);
             1

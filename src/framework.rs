@@ -449,10 +449,11 @@ impl<C: CharmBase> Framework<C> {
             reemitted,
             deferred: false,
         });
-        let deferred = (observer.call)(charm, event).map_err(|error| DispatchError::Handler {
-            event: kind.to_owned(),
-            observer: observer.name.clone(),
-            error,
+        let deferred = (observer.call)(charm, event).map_err(|error| {
+            if matches!(error.downcast_ref::<ModelError>(), Some(ModelError::Rebooting)) {
+                return DispatchError::Rebooting;
+            }
+            DispatchError::Handler { event: kind.to_owned(), observer: observer.name.clone(), error }
         })?;
         if let Some(delivery) = report.deliveries.last_mut() {
             delivery.deferred = deferred;
@@ -682,6 +683,11 @@ pub enum DispatchError {
     /// The environment is not one Juju gives; nothing ran.
     #[error("{0}")]
     Environment(EnvError),
+    /// A handler rebooted the machine now ([`Reboot::Now`](crate::Reboot::Now)): the dispatch
+    /// ended there, nothing after it ran and nothing was saved. Not a failure: the process
+    /// exits 0, and Juju runs the hook again after the reboot.
+    #[error("the machine is rebooting now; the dispatch ended without saving")]
+    Rebooting,
 }
 
 impl From<StoreError> for DispatchError {

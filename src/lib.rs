@@ -44,8 +44,9 @@ pub use framework::{
 pub use generated::values::ValueError;
 pub use juju_version::{InvalidJujuVersion, JujuVersion};
 pub use model::{
-    ActiveStatus, App, AppOwned, BlockedStatus, ErrorStatus, Leader, LocalDatabag, MaintenanceStatus, Model,
-    ModelError, Observed, Ownership, Port, Protocol, Relation, RemoteApp, RemoteDatabag, RemoteUnit, Secret,
+    ActiveStatus, Address, App, AppOwned, Binding, BlockedStatus, CloudCredential, CloudSpec, DatabagError,
+    DepartingUnit, ErrorStatus, Leader, LocalDatabag, MaintenanceStatus, Model, ModelError, Network, NetworkInterface,
+    Observed, Ownership, Port, Protocol, RawValue, Reboot, Relation, RemoteApp, RemoteDatabag, RemoteUnit, Secret,
     SecretLookup, SettableStatus, Status, StatusValue, Storage, Unit, UnitOwned, UnknownStatus, WaitingStatus,
 };
 pub use secret::{

@@ -188,6 +188,31 @@ pub(crate) fn resource_get(name: &str) -> ToolCall {
     ToolCall::new("resource-get", [name])
 }
 
+pub(crate) fn network_get(binding: &str, relation: Option<u64>) -> ToolCall {
+    let mut args = vec!["--format=json".to_owned()];
+    if let Some(id) = relation {
+        args.extend(["-r".to_owned(), id.to_string()]);
+    }
+    args.push(binding.to_owned());
+    ToolCall::new("network-get", args)
+}
+
+pub(crate) fn relation_model_get(id: &RelationId) -> ToolCall {
+    ToolCall::new("relation-model-get", ["--format=json".to_owned(), "-r".to_owned(), id.to_string()])
+}
+
+pub(crate) fn credential_get() -> ToolCall {
+    ToolCall::new("credential-get", ["--format=json"])
+}
+
+pub(crate) fn juju_reboot(now: bool) -> ToolCall {
+    ToolCall::new("juju-reboot", if now { &["--now"][..] } else { &[][..] }.iter().copied())
+}
+
+pub(crate) fn storage_add(name: &str, count: u32) -> ToolCall {
+    ToolCall::new("storage-add", [format!("{name}={count}")])
+}
+
 fn secret_meta_args(meta: &SecretArgs) -> Vec<String> {
     let mut args = Vec::new();
     let flags = [

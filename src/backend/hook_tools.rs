@@ -278,6 +278,30 @@ impl Backend for HookTools {
         Ok(PathBuf::from(self.run(&calls::resource_get(name))?.trim()))
     }
 
+    fn network_get(&self, binding: &str, relation: Option<u64>) -> Result<Value, BackendError> {
+        self.run_json(calls::network_get(binding, relation))
+    }
+
+    fn relation_model_get(&self, id: &RelationId) -> Result<String, BackendError> {
+        #[derive(serde::Deserialize)]
+        struct RemoteModel {
+            uuid: String,
+        }
+        self.run_json::<RemoteModel>(calls::relation_model_get(id)).map(|model| model.uuid)
+    }
+
+    fn credential_get(&self) -> Result<Value, BackendError> {
+        self.run_json(calls::credential_get())
+    }
+
+    fn juju_reboot(&self, now: bool) -> Result<(), BackendError> {
+        self.run_quiet(calls::juju_reboot(now))
+    }
+
+    fn storage_add(&self, name: &str, count: u32) -> Result<(), BackendError> {
+        self.run_quiet(calls::storage_add(name, count))
+    }
+
     fn secret_add(
         &self,
         content: &SecretContent,

@@ -366,6 +366,16 @@ pub trait Backend {
     fn pebble(&self, container: &str) -> std::rc::Rc<dyn crate::pebble::PebbleApi>;
     /// `resource-get <name>`: the path of the fetched resource.
     fn resource_get(&self, name: &str) -> Result<std::path::PathBuf, BackendError>;
+    /// `network-get --format=json [-r <id>] <binding>`: Juju's answer, as JSON.
+    fn network_get(&self, binding: &str, relation: Option<u64>) -> Result<serde_json::Value, BackendError>;
+    /// `relation-model-get --format=json -r <endpoint>:<id>`: the remote model's UUID.
+    fn relation_model_get(&self, id: &RelationId) -> Result<String, BackendError>;
+    /// `credential-get --format=json`: the cloud spec, as JSON.
+    fn credential_get(&self) -> Result<serde_json::Value, BackendError>;
+    /// `juju-reboot [--now]`.
+    fn juju_reboot(&self, now: bool) -> Result<(), BackendError>;
+    /// `storage-add <name>=<count>`.
+    fn storage_add(&self, name: &str, count: u32) -> Result<(), BackendError>;
     /// `secret-add [meta] --owner <owner> <key>#file=<path> ...`: the new secret's URI.
     /// The content goes in files, never on the command line.
     fn secret_add(

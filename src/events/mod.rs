@@ -18,7 +18,7 @@ use crate::generated::{ValueSource, Values};
 use crate::model::Relation;
 use crate::model::Storage;
 use crate::model::status::{SettableStatus, StatusValue};
-use crate::model::{AppOwned, Observed, Secret, UnitOwned};
+use crate::model::{AppOwned, DepartingUnit, Observed, Secret, UnitOwned};
 use crate::model::{ModelCore, ModelError, RemoteApp, RemoteUnit, missing};
 use crate::pebble::{CheckInfo, Notice, NoticeType};
 use crate::secret::SecretId;
@@ -246,8 +246,12 @@ macro_rules! event_type {
             app: Option<RemoteApp> = remote_app(ctx),
             /// The unit that left (its databag is still readable).
             unit: Option<RemoteUnit> = remote_unit(ctx),
-            /// The unit that is going away (`JUJU_DEPARTING_UNIT`): may be this unit.
-            departing_unit: Option<RemoteUnit> = ctx.context.departing_unit.as_deref().map(RemoteUnit::new),
+            /// The unit that is going away (`JUJU_DEPARTING_UNIT`): this unit or a remote one.
+            departing_unit: Option<DepartingUnit> = ctx
+                .context
+                .departing_unit
+                .as_deref()
+                .map(|unit| DepartingUnit::new(unit, &ctx.context.unit_name)),
         });
     };
     ($name:ident<C: ContainerName>, Workload, $defer:ident, $doc:expr) => {

@@ -79,6 +79,35 @@ pub trait RelationEndpoint: 'static {
     const INTERFACE: &'static str;
 }
 
+/// A network binding: a relation endpoint (every [`RelationEndpoint`] is one) or an
+/// `extra-bindings:` name (the generated markers in `bindings`), for
+/// [`Model::get_binding`](crate::Model::get_binding).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a relation endpoint or extra binding declared in the charm's metadata",
+    label = "not a declared binding",
+    note = "bindings are the relation endpoints (markers in `relations`) and the names under `extra-bindings:` (markers in `bindings`)"
+)]
+pub trait BindingName: 'static {
+    /// The charm this binding belongs to.
+    type Charm: CharmMeta;
+    /// The binding's name, as `network-get` takes it.
+    const NAME: &'static str;
+}
+
+impl<R: RelationEndpoint> BindingName for R {
+    type Charm = R::Charm;
+    const NAME: &'static str = R::NAME;
+}
+
+/// Implemented by the generated markers of endpoints declared under `peers:`: only a peer
+/// relation's application databag can be read by every unit.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a peer relation endpoint",
+    label = "not declared under `peers:`",
+    note = "every unit reads its own application's databag only in a peer relation; in other relations the leader reads it through `local_app_data(&leader)`"
+)]
+pub trait PeerEndpoint: RelationEndpoint {}
+
 /// Implemented by the generated storage marker types (`storages::Data` for `storage: data:`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a storage declared in the charm's metadata",

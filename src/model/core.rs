@@ -28,6 +28,8 @@ pub(crate) struct ModelCore {
     pub(crate) relation_apps: RefCell<HashMap<RelationId, Option<String>>>,
     pub(crate) databags: RefCell<HashMap<(RelationId, String), Databag>>,
     pub(crate) storage_locations: RefCell<HashMap<String, PathBuf>>,
+    pub(crate) networks: RefCell<HashMap<(String, Option<u64>), crate::model::Network>>,
+    pub(crate) remote_models: RefCell<HashMap<RelationId, String>>,
 }
 
 impl ModelCore {
@@ -44,6 +46,8 @@ impl ModelCore {
             relation_apps: RefCell::default(),
             databags: RefCell::default(),
             storage_locations: RefCell::default(),
+            networks: RefCell::default(),
+            remote_models: RefCell::default(),
         }
     }
 
@@ -64,6 +68,13 @@ impl ModelCore {
 
     pub(crate) fn app_name(&self) -> &str {
         self.context.app_name()
+    }
+
+    /// The relation being broken in this dispatch, if it is a relation-broken hook
+    /// (ops' `broken_relation_id`): it is no longer among the endpoint's relations.
+    pub(crate) fn broken_relation(&self) -> Option<&RelationId> {
+        let hook = self.context.dispatch_path.rsplit('/').next().unwrap_or_default();
+        self.context.relation_id.as_ref().filter(|_| hook.ends_with("-relation-broken"))
     }
 
     pub(crate) fn relation_ids(&self, endpoint: &str) -> Result<Rc<[RelationId]>, BackendError> {

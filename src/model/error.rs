@@ -28,6 +28,21 @@ pub enum ModelError {
     /// A relation Juju named is not among the endpoint's relations (it may have gone away).
     #[error("relation {0} not found")]
     RelationNotFound(String),
+    /// More than one relation on an endpoint asked for as one (ops' `TooManyRelatedAppsError`).
+    #[error("endpoint `{endpoint}` has {count} relations where one was asked for; use `model.relations::<..>()`")]
+    TooManyRelations {
+        /// The endpoint.
+        endpoint: &'static str,
+        /// How many relations it has.
+        count: usize,
+    },
+    /// The machine is rebooting now ([`Reboot::Now`](crate::Reboot::Now)): the dispatch ends
+    /// here, saving nothing, with exit code 0; Juju runs the hook again after the reboot.
+    #[error("the machine is rebooting now (juju-reboot --now); the dispatch ends here")]
+    Rebooting,
+    /// `request_storage` with a count of 0.
+    #[error("storage `{0}`: the count of instances to add must be greater than zero")]
+    StorageCount(&'static str),
     /// A custom event's data could not be written or read back.
     #[error("custom event {event}: {reason}")]
     CustomEvent {
@@ -68,6 +83,10 @@ pub enum ModelError {
         /// The owner asked for: `application` or `unit`.
         owner: &'static str,
     },
+    /// A databag that does not read as the type asked for, or a type that is not a set of
+    /// fields (`load`/`save`).
+    #[error(transparent)]
+    Databag(#[from] super::DatabagError),
     /// A call that would change nothing (`set_info` with nothing set).
     #[error("nothing to set: {0}")]
     NothingToSet(&'static str),

@@ -9,8 +9,11 @@
 //! calls in both.
 
 mod app;
+mod cloud;
 mod core;
+mod databag;
 mod error;
+mod network;
 mod ports;
 mod relation;
 mod remote;
@@ -20,19 +23,22 @@ mod storage;
 mod unit;
 
 pub use app::App;
+pub use cloud::{CloudCredential, CloudSpec};
 pub(crate) use core::ModelCore;
+pub use databag::{DatabagError, LocalDatabag, RawValue, RemoteDatabag};
 pub use error::ModelError;
 pub(crate) use error::missing;
+pub use network::{Address, Binding, Network, NetworkInterface};
 pub use ports::{Port, Protocol};
-pub use relation::{LocalDatabag, Relation, RemoteDatabag};
-pub use remote::{RemoteApp, RemoteUnit};
+pub use relation::Relation;
+pub use remote::{DepartingUnit, RemoteApp, RemoteUnit};
 pub use secret::{AppOwned, Observed, Ownership, Secret, SecretLookup, UnitOwned};
 pub use status::{
     ActiveStatus, BlockedStatus, ErrorStatus, MaintenanceStatus, SettableStatus, Status, StatusValue, UnknownStatus,
     WaitingStatus,
 };
 pub use storage::Storage;
-pub use unit::{Leader, Unit};
+pub use unit::{Leader, Reboot, Unit};
 
 use std::cell::OnceCell;
 use std::marker::PhantomData;
@@ -40,7 +46,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use crate::backend::{BackendError, SecretArgs, SecretOwner};
-use crate::generated::{CharmConfig, CharmMeta, RelationEndpoint, StorageName};
+use crate::generated::{BindingName, CharmConfig, CharmMeta, RelationEndpoint, ResourceName, StorageName};
 use crate::generated::{ValueSource, Values};
 use crate::meta::Metadata;
 use crate::secret::{SecretContent, SecretId, SecretMeta};
@@ -145,7 +151,9 @@ impl<M: CharmMeta> Model<M> {
         RemoteApp::new(name)
     }
 
-    /// The relations on endpoint `R` (Python's `model.relations[name]`). One `relation-ids` per endpoint.
+    /// The relations on endpoint `R` (Python's `model.relations[name]`). One `relation-ids`
+    /// per endpoint. During relation-broken, the relation being broken is not among them
+    /// (as in ops); the event still hands it out, inactive.
     ///
     /// ```
     /// # fn f(model: &ops::Model<ops::hello::Meta>) -> Result<(), ops::ModelError> {
@@ -161,7 +169,8 @@ impl<M: CharmMeta> Model<M> {
     /// [`ModelError::Backend`] when `relation-ids` fails.
     pub fn relations<R: RelationEndpoint<Charm = M>>(&self) -> Result<Vec<Relation<R>>, ModelError> {
         let ids = self.core.relation_ids(R::NAME)?;
-        Ok(ids.iter().map(|id| Relation::new(self.core.clone(), id.clone())).collect())
+        let broken = self.core.broken_relation();
+        Ok(ids.iter().filter(|id| Some(*id) != broken).map(|id| Relation::new(self.core.clone(), id.clone())).collect())
     }
 
     /// The one relation on endpoint `R`, if any (Python's `model.get_relation(name)`).
@@ -177,9 +186,15 @@ impl<M: CharmMeta> Model<M> {
     ///
     /// # Errors
     ///
+    /// [`ModelError::TooManyRelations`] when the endpoint has more than one (ops'
+    /// `TooManyRelatedAppsError`): use [`relations`](Self::relations);
     /// [`ModelError::Backend`] when `relation-ids` fails.
     pub fn relation<R: RelationEndpoint<Charm = M>>(&self) -> Result<Option<Relation<R>>, ModelError> {
-        Ok(self.relations::<R>()?.into_iter().next())
+        let mut relations = self.relations::<R>()?;
+        match relations.len() {
+            0 | 1 => Ok(relations.pop()),
+            count => Err(ModelError::TooManyRelations { endpoint: R::NAME, count }),
+        }
     }
 
     /// The relation on endpoint `R` with integer id `id`.
@@ -217,9 +232,60 @@ impl<M: CharmMeta> Model<M> {
         Ok(Storage::new(index, location))
     }
 
-    /// The local path of resource `name`, fetched by `resource-get` (Python's `model.resources.fetch`).
-    pub fn resource(&self, name: &str) -> Result<PathBuf, ModelError> {
-        Ok(self.core.backend.resource_get(name)?)
+    /// The local path of resource `R`, fetched by `resource-get` (Python's
+    /// `model.resources.fetch`): `model.resource::<resources::PauseImage>()`.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Backend`] when Juju cannot fetch it (not uploaded, or the download failed).
+    pub fn resource<R: ResourceName<Charm = M>>(&self) -> Result<PathBuf, ModelError> {
+        Ok(self.core.backend.resource_get(R::NAME)?)
+    }
+
+    /// Asks Juju for `count` more instances of storage `S` (`storage-add`, Python's
+    /// `model.storages.request`); they arrive with storage-attached events.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::StorageCount`] for a count of 0 (nothing is sent); as Juju refuses.
+    pub fn request_storage<S: StorageName<Charm = M>>(&self, count: u32) -> Result<(), ModelError> {
+        if count == 0 {
+            return Err(ModelError::StorageCount(S::NAME));
+        }
+        Ok(self.core.backend.storage_add(S::NAME, count)?)
+    }
+
+    /// The network binding `B`: a relation endpoint (`relations::Db`) or an extra binding
+    /// (`bindings::Public`) (Python's `model.get_binding(name)`). For one relation's
+    /// binding, use [`Relation::binding`].
+    ///
+    /// ```
+    /// # fn f(model: &ops::Model<ops::hello::Meta>) -> Result<(), ops::ModelError> {
+    /// let network = model.get_binding::<ops::hello::relations::Db>().network()?;
+    /// let listen_on = network.bind_address().map(ToString::to_string);
+    /// # let _ = listen_on; Ok(()) }
+    /// ```
+    pub fn get_binding<B: BindingName<Charm = M>>(&self) -> Binding {
+        Binding::new(self.core.clone(), B::NAME, None)
+    }
+
+    /// The cloud the model runs on and its credential (`credential-get`; the application
+    /// must be trusted with `juju trust`).
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Backend`] when Juju refuses (not trusted) or answers what cannot be read.
+    pub fn get_cloud_spec(&self) -> Result<CloudSpec, ModelError> {
+        let json = self.core.backend.credential_get()?;
+        serde_json::from_value(json).map_err(|error| {
+            let reason = crate::redact::json_error(&error);
+            ModelError::Backend(BackendError::BadOutput { call: "credential-get --format=json".to_owned(), reason })
+        })
+    }
+
+    /// The charm's directory (`JUJU_CHARM_DIR`).
+    pub fn charm_dir(&self) -> Option<&std::path::Path> {
+        self.core.context.charm_dir.as_deref()
     }
 }
 

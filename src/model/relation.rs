@@ -8,8 +8,12 @@
 use std::marker::PhantomData;
 use std::rc::Rc;
 
+use super::databag::read_bag;
+use super::{LocalDatabag, RemoteDatabag};
 use crate::backend::{Databag, RelationId, Target};
-use crate::generated::RelationEndpoint;
+use crate::generated::{PeerEndpoint, RelationEndpoint};
+use crate::meta::RelationScope;
+use crate::model::Binding;
 use crate::model::{Leader, ModelCore, ModelError, RemoteApp, RemoteUnit};
 
 /// One relation on endpoint `R` (Python's `ops.Relation`).
@@ -51,6 +55,40 @@ impl<R: RelationEndpoint> Relation<R> {
         R::NAME
     }
 
+    /// Whether the relation is still there: `false` only for the relation being broken,
+    /// in its relation-broken dispatch (Python's `relation.active`).
+    pub fn active(&self) -> bool {
+        self.core.broken_relation() != Some(&self.id)
+    }
+
+    /// `Global`, or `Container` for a subordinate's relation to its principal (the
+    /// endpoint's `scope:`): in a container-scoped relation the one remote unit is on
+    /// this unit's machine or pod.
+    pub fn scope(&self) -> RelationScope {
+        self.core.meta.relations.iter().find(|r| r.name == R::NAME).map_or(RelationScope::Global, |r| r.scope)
+    }
+
+    /// This relation's network binding (Python's `model.get_binding(relation)`).
+    pub fn binding(&self) -> Binding {
+        Binding::new(self.core.clone(), R::NAME, Some(self.id.id()))
+    }
+
+    /// The UUID of the model the remote application is in (`relation-model-get`, once per
+    /// relation): another model's for a cross-model relation (Python's
+    /// `relation.remote_model.uuid`).
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Backend`] when `relation-model-get` fails.
+    pub fn remote_model_uuid(&self) -> Result<String, ModelError> {
+        if let Some(uuid) = self.core.remote_models.borrow().get(&self.id) {
+            return Ok(uuid.clone());
+        }
+        let uuid = self.core.backend.relation_model_get(&self.id)?;
+        self.core.remote_models.borrow_mut().insert(self.id.clone(), uuid.clone());
+        Ok(uuid)
+    }
+
     /// The remote units in the relation (`relation-list`, once per relation).
     pub fn units(&self) -> Result<Vec<RemoteUnit>, ModelError> {
         Ok(self.unit_names()?.iter().map(RemoteUnit::new).collect())
@@ -87,22 +125,26 @@ impl<R: RelationEndpoint> Relation<R> {
 
     /// This unit's databag, readable and writable.
     pub fn local_unit_data(&self) -> LocalDatabag {
-        LocalDatabag {
-            core: self.core.clone(),
-            id: self.id.clone(),
-            member: self.core.unit_name().to_owned(),
-            target: Target::Unit,
-        }
+        LocalDatabag::new(self.core.clone(), self.id.clone(), self.core.unit_name().to_owned(), Target::Unit)
     }
 
     /// This application's databag; only the leader may write it, so it takes the [`Leader`] token.
     pub fn local_app_data(&self, _leader: &Leader) -> LocalDatabag {
-        LocalDatabag {
-            core: self.core.clone(),
-            id: self.id.clone(),
-            member: self.core.app_name().to_owned(),
-            target: Target::App,
-        }
+        LocalDatabag::new(self.core.clone(), self.id.clone(), self.core.app_name().to_owned(), Target::App)
+    }
+
+    /// This application's databag in a peer relation, which every unit may read (only the
+    /// leader writes it, through [`local_app_data`](Self::local_app_data)). Only peer
+    /// endpoints have it: in other relations a follower cannot read its own app's bag.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Backend`] when `relation-get` fails.
+    pub fn peer_app_data(&self) -> Result<RemoteDatabag, ModelError>
+    where
+        R: PeerEndpoint,
+    {
+        read_bag(&self.core, &self.id, self.core.app_name(), Target::App).map(RemoteDatabag)
     }
 
     /// A remote unit's databag, read-only.
@@ -116,112 +158,5 @@ impl<R: RelationEndpoint> Relation<R> {
             Some(app) => read_bag(&self.core, &self.id, app.name(), Target::App).map(RemoteDatabag),
             None => Ok(RemoteDatabag(Databag::new())),
         }
-    }
-}
-
-fn read_bag(core: &ModelCore, id: &RelationId, member: &str, target: Target) -> Result<Databag, ModelError> {
-    let key = (id.clone(), member.to_owned());
-    if let Some(bag) = core.databags.borrow().get(&key) {
-        return Ok(bag.clone());
-    }
-    let bag = core.backend.relation_get(id, member, target)?;
-    core.databags.borrow_mut().insert(key, bag.clone());
-    Ok(bag)
-}
-
-/// A remote unit's or application's databag: read-only, as Juju allows.
-///
-/// It dereferences to a map for reading; there is no way to change it, where Python ops
-/// raises `RelationDataAccessError` at run time.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RemoteDatabag(Databag);
-
-impl std::ops::Deref for RemoteDatabag {
-    type Target = Databag;
-
-    fn deref(&self) -> &Databag {
-        &self.0
-    }
-}
-
-/// This unit's or this application's databag in one relation, writable.
-///
-/// Writes send only the keys that change, with `relation-set --file -`, as ops does;
-/// setting a key to `""` deletes it.
-#[derive(Clone)]
-pub struct LocalDatabag {
-    core: Rc<ModelCore>,
-    id: RelationId,
-    member: String,
-    target: Target,
-}
-
-impl std::fmt::Debug for LocalDatabag {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LocalDatabag").field("relation", &self.id.to_string()).field("member", &self.member).finish()
-    }
-}
-
-impl LocalDatabag {
-    /// The whole bag (`relation-get`, once per dispatch).
-    pub fn read(&self) -> Result<Databag, ModelError> {
-        read_bag(&self.core, &self.id, &self.member, self.target)
-    }
-
-    /// One key's value.
-    pub fn get(&self, key: &str) -> Result<Option<String>, ModelError> {
-        Ok(self.read()?.get(key).cloned())
-    }
-
-    /// Sets one key (`""` deletes it).
-    ///
-    /// ```
-    /// # fn f(relation: &ops::Relation<ops::hello::relations::Db>) -> Result<(), ops::ModelError> {
-    /// relation.local_unit_data().set("greeting", "hello")?;
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`ModelError::Backend`] when `relation-get` (to see what changes) or `relation-set`
-    /// fails, as when the relation is gone.
-    pub fn set(&self, key: impl Into<String>, value: impl Into<String>) -> Result<(), ModelError> {
-        self.update([(key.into(), value.into())])
-    }
-
-    /// Deletes one key.
-    pub fn remove(&self, key: &str) -> Result<(), ModelError> {
-        self.update([(key.to_owned(), String::new())])
-    }
-
-    /// Sets several keys at once, with a single `relation-set` of those that change.
-    ///
-    /// # Errors
-    ///
-    /// As [`set`](Self::set).
-    pub fn update<K: Into<String>, V: Into<String>>(
-        &self,
-        changes: impl IntoIterator<Item = (K, V)>,
-    ) -> Result<(), ModelError> {
-        let mut bag = self.read()?;
-        let mut changed = Databag::new();
-        for (key, value) in changes {
-            let (key, value) = (key.into(), value.into());
-            let current = bag.get(&key).map_or("", String::as_str);
-            if current != value {
-                changed.insert(key.clone(), value.clone());
-                if value.is_empty() {
-                    bag.remove(&key);
-                } else {
-                    bag.insert(key, value);
-                }
-            }
-        }
-        if changed.is_empty() {
-            return Ok(());
-        }
-        self.core.backend.relation_set(&self.id, self.target, &changed)?;
-        self.core.databags.borrow_mut().insert((self.id.clone(), self.member.clone()), bag);
-        Ok(())
     }
 }

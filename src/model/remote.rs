@@ -39,6 +39,27 @@ impl RemoteApp {
     }
 }
 
+/// The unit leaving a relation, in relation-departed (`JUJU_DEPARTING_UNIT`): this unit
+/// itself (it is being removed, or the relation is going) or a remote one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DepartingUnit {
+    /// This unit is the one going away: clean up, do not wait for others.
+    ThisUnit,
+    /// A remote unit (or, in a peer relation, another unit of this application) is going.
+    Remote(RemoteUnit),
+}
+
+impl DepartingUnit {
+    pub(crate) fn new(departing: &str, this_unit: &str) -> Self {
+        if departing == this_unit { DepartingUnit::ThisUnit } else { DepartingUnit::Remote(RemoteUnit::new(departing)) }
+    }
+
+    /// Whether it is this unit.
+    pub fn is_this_unit(&self) -> bool {
+        matches!(self, DepartingUnit::ThisUnit)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,17 @@ pub struct Leader {
     _private: (),
 }
 
+/// When [`Unit::reboot`] reboots the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reboot {
+    /// When this hook has finished (`juju-reboot`).
+    AfterHook,
+    /// At once (`juju-reboot --now`): Juju kills the dispatch and runs the hook again after
+    /// the reboot, so `reboot` returns [`ModelError::Rebooting`] and the dispatch ends there
+    /// with nothing saved, as ops exits at once.
+    Now,
+}
+
 /// This unit (Python's `self.unit`).
 pub struct Unit<M: CharmMeta> {
     core: Rc<ModelCore>,
@@ -49,6 +60,43 @@ impl<M: CharmMeta> Unit<M> {
     /// The unit's name: `hello/0`.
     pub fn name(&self) -> &str {
         self.core.unit_name()
+    }
+
+    /// The machine this unit runs on (`JUJU_MACHINE_ID`; machine charms only).
+    pub fn machine_id(&self) -> Option<&str> {
+        self.core.context.machine_id.as_deref()
+    }
+
+    /// The availability zone of its machine (`JUJU_AVAILABILITY_ZONE`), when the cloud has zones.
+    pub fn availability_zone(&self) -> Option<&str> {
+        self.core.context.availability_zone.as_deref()
+    }
+
+    /// For a subordinate unit, the principal unit it is attached to (`JUJU_PRINCIPAL_UNIT`).
+    pub fn principal_unit(&self) -> Option<crate::model::RemoteUnit> {
+        self.core.context.principal_unit.as_deref().map(crate::model::RemoteUnit::new)
+    }
+
+    /// Reboots the unit's machine (`juju-reboot`; machine charms only).
+    ///
+    /// ```
+    /// # fn f(model: &ops::Model<ops::hello::Meta>) -> ops::HandlerResult {
+    /// model.unit().reboot(ops::Reboot::Now)?; // the handler ends here; the hook runs again after the reboot
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// With [`Reboot::Now`], always: [`ModelError::Rebooting`] once Juju has been told, so
+    /// that `?` ends the handler; the framework then ends the dispatch with exit code 0 and
+    /// saves nothing. [`ModelError::Backend`] when Juju refuses (in an action, or on
+    /// Kubernetes).
+    pub fn reboot(&self, when: Reboot) -> Result<(), ModelError> {
+        self.core.backend.juju_reboot(when == Reboot::Now)?;
+        match when {
+            Reboot::AfterHook => Ok(()),
+            Reboot::Now => Err(ModelError::Rebooting),
+        }
     }
 
     /// The unit's application.

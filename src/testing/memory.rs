@@ -40,10 +40,15 @@ pub struct Record {
     pub app_status_history: Vec<StatusValue>,
     /// Secret revisions removed (`None`: every revision, the secret itself).
     pub removed_secret_revisions: Vec<(SecretId, Option<u64>)>,
+    /// Storage asked for with `storage-add`: `(name, count)`, in order.
+    pub requested_storage: Vec<(String, u32)>,
+    /// Reboots asked for with `juju-reboot`, in order.
+    pub reboots: Vec<crate::Reboot>,
 }
 
 /// The in-memory Juju backend for one dispatch.
 pub(crate) struct MemoryBackend {
+    meta: &'static crate::meta::Metadata,
     state: Rc<RefCell<State>>,
     action: Option<RefCell<ActionRun>>,
     record: RefCell<Record>,
@@ -51,8 +56,9 @@ pub(crate) struct MemoryBackend {
 
 impl MemoryBackend {
     /// A backend over `state`; `action` is the action being run, if this dispatch is one.
-    pub fn new(state: State, action: Option<ActionRun>) -> Self {
+    pub fn new(meta: &'static crate::meta::Metadata, state: State, action: Option<ActionRun>) -> Self {
         MemoryBackend {
+            meta,
             state: Rc::new(RefCell::new(state)),
             action: action.map(RefCell::new),
             record: RefCell::default(),
@@ -405,6 +411,59 @@ impl Backend for MemoryBackend {
         Ok(())
     }
 
+    fn network_get(&self, binding: &str, relation: Option<u64>) -> Result<Value, BackendError> {
+        let call = self.call(calls::network_get(binding, relation))?;
+        let meta = self.meta;
+        let known = binding == "juju-info"
+            || meta.relations.iter().any(|r| r.name == binding)
+            || meta.extra_bindings.contains(&binding);
+        if !known {
+            return Err(run_error(&call, &format!("no network config found for binding \"{binding}\"")));
+        }
+        let state = self.state.borrow();
+        if let Some(id) = relation
+            && !state.relations.iter().any(|r| r.id == id)
+        {
+            return Err(usage_error(&call, &format!("invalid value \"{id}\" for flag -r: relation not found")));
+        }
+        Ok(state.networks.get(binding).cloned().unwrap_or_default().to_juju())
+    }
+
+    fn relation_model_get(&self, id: &RelationId) -> Result<String, BackendError> {
+        let call = self.call(calls::relation_model_get(id))?;
+        let model = self.state.borrow().model_uuid.clone();
+        self.with_relation(&call, id, |r| r.remote_model_uuid.clone().unwrap_or(model))
+    }
+
+    fn credential_get(&self) -> Result<Value, BackendError> {
+        let call = self.call(calls::credential_get())?;
+        match &self.state.borrow().cloud_spec {
+            Some(spec) => serde_json::to_value(spec).map_err(|e| run_error(&call, &e.to_string())),
+            None => Err(run_error(
+                &call,
+                "cannot access cloud credentials: permission denied; the application is not trusted (juju trust)",
+            )),
+        }
+    }
+
+    fn juju_reboot(&self, now: bool) -> Result<(), BackendError> {
+        let call = self.call(calls::juju_reboot(now))?;
+        if self.action.is_some() {
+            return Err(run_error(&call, "juju-reboot is not supported when running an action."));
+        }
+        self.record.borrow_mut().reboots.push(if now { crate::Reboot::Now } else { crate::Reboot::AfterHook });
+        Ok(())
+    }
+
+    fn storage_add(&self, name: &str, count: u32) -> Result<(), BackendError> {
+        let call = self.call(calls::storage_add(name, count))?;
+        if !self.meta.storage.iter().any(|s| s.name == name) {
+            return Err(run_error(&call, &format!("storage \"{name}\" not found")));
+        }
+        self.record.borrow_mut().requested_storage.push((name.to_owned(), count));
+        Ok(())
+    }
+
     fn resource_get(&self, name: &str) -> Result<PathBuf, BackendError> {
         let call = self.call(calls::resource_get(name))?;
         let state = self.state.borrow();
@@ -428,14 +487,14 @@ mod tests {
 
     #[test]
     fn app_status_needs_leadership() {
-        let backend = MemoryBackend::new(State::default(), None);
+        let backend = MemoryBackend::new(&crate::hello::METADATA, State::default(), None);
         let err = backend.status_set(Target::App, StatusName::Active, "").unwrap_err();
         assert_eq!(err.stderr(), Some("ERROR this unit is not the leader"));
     }
 
     #[test]
     fn action_tools_outside_an_action_fail() {
-        let backend = MemoryBackend::new(State::default(), None);
+        let backend = MemoryBackend::new(&crate::hello::METADATA, State::default(), None);
         assert_eq!(backend.action_log("x").unwrap_err().stderr(), Some("ERROR not running an action"));
     }
 }

@@ -44,7 +44,7 @@ pub use crate::state_store::DeferredEvent;
 pub use memory::{LogLine, Record};
 pub use pebble::{ContainerState, ExecArgs, ExecHandler, ExecResponder, InMemoryPebble};
 pub use secrets::SecretState;
-pub use state::{ActionRun, RelationState, State, StorageState};
+pub use state::{ActionRun, BindAddressState, NetworkState, RelationState, State, StorageState};
 
 use memory::MemoryBackend;
 
@@ -53,7 +53,7 @@ use crate::charm::CharmBase;
 use crate::context::JujuEnv;
 use crate::events::{
     EventSource, PebbleCheckFailedEvent, PebbleCheckRecoveredEvent, PebbleCustomNoticeEvent, PebbleReadyEvent,
-    SecretChangedEvent, SecretExpiredEvent, SecretRemoveEvent, SecretRotateEvent,
+    RelationDepartedEvent, SecretChangedEvent, SecretExpiredEvent, SecretRemoveEvent, SecretRotateEvent,
 };
 use crate::framework::{DispatchError, dispatch};
 use crate::generated::{ActionParams, CharmMeta, ContainerName, RelationEndpoint};
@@ -118,6 +118,17 @@ impl Event {
             event.vars.push(("JUJU_REMOTE_UNIT".into(), unit.to_owned()));
         }
         event
+    }
+
+    /// `<endpoint>-relation-departed` on `relation`: `remote_unit` left, and
+    /// `departing_unit` is the unit going away (this unit's name when it is this one).
+    pub fn relation_departed<R: RelationEndpoint>(
+        source: EventSource<RelationDepartedEvent<R>>,
+        relation: &RelationState,
+        remote_unit: &str,
+        departing_unit: &str,
+    ) -> Self {
+        Self::relation(source, relation, Some(remote_unit)).with_var("JUJU_DEPARTING_UNIT", departing_unit)
     }
 
     /// `<container>-pebble-ready`, from the charm's generated sources:
@@ -321,6 +332,10 @@ impl<C: CharmBase> Context<C> {
         if state.unit_name.is_empty() {
             state.unit_name = format!("{}/0", C::Meta::metadata().name);
         }
+        let app = state.app_name().to_owned();
+        for relation in state.relations.iter_mut().filter(|r| r.peer && r.remote_app.is_empty()) {
+            relation.remote_app = app.clone();
+        }
         let context = match JujuEnv::from_vars(self.environment(&event, &state)) {
             Ok(context) => context,
             Err(error) => {
@@ -329,7 +344,7 @@ impl<C: CharmBase> Context<C> {
             }
         };
         let unit_state = MemoryStore::from_state(&state);
-        let backend = Rc::new(MemoryBackend::new(state, event.action));
+        let backend = Rc::new(MemoryBackend::new(C::Meta::metadata(), state, event.action));
         let controller = Controller::new(backend.as_ref());
         let store: &dyn StateStore = if C::USE_JUJU_FOR_STORAGE { &controller } else { &unit_state };
         let result = dispatch::<C>(backend.clone() as Rc<dyn Backend>, context, store);
@@ -339,6 +354,11 @@ impl<C: CharmBase> Context<C> {
                 let saved = unit_state.0.into_inner();
                 state.stored = saved.stored;
                 state.deferred = saved.deferred;
+                Ok(Output { state, report, record, action })
+            }
+            // `juju-reboot --now`: Juju ends the dispatch; nothing of it is saved.
+            Err(DispatchError::Rebooting) => {
+                let report = DispatchReport::default();
                 Ok(Output { state, report, record, action })
             }
             Err(error) => Err(Box::new(RunError { error, state, record })),
@@ -353,6 +373,12 @@ impl<C: CharmBase> Context<C> {
             ("JUJU_MODEL_UUID".to_owned(), state.model_uuid.clone()),
             ("JUJU_VERSION".to_owned(), state.juju_version.clone()),
         ];
+        let optional = [
+            ("JUJU_MACHINE_ID", &state.machine_id),
+            ("JUJU_AVAILABILITY_ZONE", &state.availability_zone),
+            ("JUJU_PRINCIPAL_UNIT", &state.principal_unit),
+        ];
+        vars.extend(optional.into_iter().filter_map(|(name, value)| Some((name.to_owned(), value.clone()?))));
         vars.extend(event.vars.iter().cloned());
         vars
     }

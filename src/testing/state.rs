@@ -53,6 +53,17 @@ pub struct State {
     pub containers: BTreeMap<String, ContainerState>,
     /// The secrets the unit owns or was granted.
     pub secrets: Vec<SecretState>,
+    /// `network-get` answers by binding name; a binding not here gets
+    /// [`NetworkState::default`] (Scenario's default network).
+    pub networks: BTreeMap<String, NetworkState>,
+    /// What `credential-get` answers; `None`: the application is not trusted.
+    pub cloud_spec: Option<crate::CloudSpec>,
+    /// `JUJU_MACHINE_ID`.
+    pub machine_id: Option<String>,
+    /// `JUJU_AVAILABILITY_ZONE`.
+    pub availability_zone: Option<String>,
+    /// `JUJU_PRINCIPAL_UNIT`, for a subordinate.
+    pub principal_unit: Option<String>,
 }
 
 impl Default for State {
@@ -77,6 +88,11 @@ impl Default for State {
             controller_state: BTreeMap::new(),
             containers: BTreeMap::new(),
             secrets: Vec::new(),
+            networks: BTreeMap::new(),
+            cloud_spec: None,
+            machine_id: None,
+            availability_zone: None,
+            principal_unit: None,
         }
     }
 }
@@ -122,6 +138,12 @@ impl State {
         self
     }
 
+    /// Sets the network of binding `name`.
+    pub fn with_network(mut self, name: &str, network: NetworkState) -> Self {
+        self.networks.insert(name.to_owned(), network);
+        self
+    }
+
     /// The relation with integer id `id`.
     pub fn relation(&self, id: u64) -> Option<&RelationState> {
         self.relations.iter().find(|r| r.id == id)
@@ -147,6 +169,8 @@ pub struct RelationState {
     pub local_unit_data: Databag,
     /// This application's databag.
     pub local_app_data: Databag,
+    /// The remote application's model (`relation-model-get`); `None`: this model.
+    pub remote_model_uuid: Option<String>,
 }
 
 impl RelationState {
@@ -160,6 +184,108 @@ impl RelationState {
             ..RelationState::default()
         }
     }
+}
+
+impl RelationState {
+    /// A peer relation `endpoint:id` with the other units of this application (`app/1`,
+    /// ...); the remote application is this one.
+    pub fn peer(endpoint: &str, id: u64, peers: &[&str]) -> Self {
+        RelationState {
+            id,
+            endpoint: endpoint.to_owned(),
+            peer: true,
+            remote_units: peers.iter().map(|unit| ((*unit).to_owned(), Databag::new())).collect(),
+            ..RelationState::default()
+        }
+    }
+
+    /// A subordinate's container-scoped relation `endpoint:id` to its principal unit
+    /// (`principal` is that unit: `mysql/2`), which is its one remote unit.
+    pub fn subordinate(endpoint: &str, id: u64, principal: &str) -> Self {
+        RelationState {
+            id,
+            endpoint: endpoint.to_owned(),
+            remote_app: principal.split_once('/').map_or(principal, |(app, _)| app).to_owned(),
+            remote_units: BTreeMap::from([(principal.to_owned(), Databag::new())]),
+            ..RelationState::default()
+        }
+    }
+
+    /// Sets the remote application's model UUID (a cross-model relation).
+    pub fn with_remote_model(mut self, uuid: &str) -> Self {
+        self.remote_model_uuid = Some(uuid.to_owned());
+        self
+    }
+}
+
+/// One binding's network, as `network-get` reports it. The default is Scenario's: one
+/// address `192.0.2.0` on an unnamed interface, ingress `192.0.2.0`, egress `192.0.2.0/24`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkState {
+    /// The interfaces the unit can bind to.
+    pub bind_addresses: Vec<BindAddressState>,
+    /// `ingress-addresses`.
+    pub ingress_addresses: Vec<String>,
+    /// `egress-subnets`.
+    pub egress_subnets: Vec<String>,
+}
+
+impl Default for NetworkState {
+    fn default() -> Self {
+        NetworkState::new("192.0.2.0", "192.0.2.0/24")
+    }
+}
+
+impl NetworkState {
+    /// One interface with `address`, which is also the ingress address, and `subnet` as the
+    /// egress subnet.
+    pub fn new(address: &str, subnet: &str) -> Self {
+        NetworkState {
+            bind_addresses: vec![BindAddressState {
+                interface_name: String::new(),
+                mac_address: None,
+                addresses: vec![(address.to_owned(), String::new())],
+            }],
+            ingress_addresses: vec![address.to_owned()],
+            egress_subnets: vec![subnet.to_owned()],
+        }
+    }
+
+    /// As `network-get --format=json` prints it.
+    pub(crate) fn to_juju(&self) -> serde_json::Value {
+        let binds: Vec<serde_json::Value> = self
+            .bind_addresses
+            .iter()
+            .map(|bind| {
+                let addresses: Vec<serde_json::Value> = bind
+                    .addresses
+                    .iter()
+                    .map(|(value, cidr)| serde_json::json!({"hostname": "", "value": value, "cidr": cidr}))
+                    .collect();
+                let mut entry = serde_json::json!({"interface-name": bind.interface_name, "addresses": addresses});
+                if let Some(mac) = &bind.mac_address {
+                    entry["mac-address"] = mac.clone().into();
+                }
+                entry
+            })
+            .collect();
+        serde_json::json!({
+            "bind-addresses": binds,
+            "ingress-addresses": self.ingress_addresses,
+            "egress-subnets": self.egress_subnets,
+        })
+    }
+}
+
+/// One interface in a [`NetworkState`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BindAddressState {
+    /// The interface's name.
+    pub interface_name: String,
+    /// Its hardware address.
+    pub mac_address: Option<String>,
+    /// Its addresses: `(value, cidr)`, the CIDR may be empty.
+    pub addresses: Vec<(String, String)>,
 }
 
 /// One attached storage instance.

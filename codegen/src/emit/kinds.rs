@@ -1,4 +1,4 @@
-//! The marker modules: `containers`, `relations`, `storages`, `resources`, one type per
+//! The marker modules: `containers`, `relations`, `bindings`, `storages`, `resources`, one type per
 //! declaration, each implementing the library trait that names its kind.
 
 use super::metadata::role;
@@ -39,7 +39,22 @@ pub fn modules(w: &mut Writer, charm: &Charm) {
                 format!("const ROLE: ::ops::meta::RelationRole = {};", role(r.role)),
                 format!("const INTERFACE: &'static str = {};", lit(&r.interface)),
             ];
-            marker(w, &names::type_name(&r.name), "RelationEndpoint", &r.name, &extra);
+            let ty = names::type_name(&r.name);
+            marker(w, &ty, "RelationEndpoint", &r.name, &extra);
+            if r.role == crate::model::Role::Peer {
+                emit!(w, "impl ::ops::generated::PeerEndpoint for {ty} {{}}");
+            }
+        },
+    );
+    w.blank();
+    module(
+        w,
+        "bindings",
+        "The extra bindings (`extra-bindings:`), one marker type each: `model.get_binding::<bindings::Name>()`\n(relation endpoints are bindings too).",
+        &charm.extra_bindings,
+        |w, b| {
+            w.doc(&format!("The extra binding `{b}`: `model.get_binding::<bindings::{}>()`.", names::type_name(b)));
+            marker(w, &names::type_name(b), "BindingName", b, &[]);
         },
     );
     w.blank();

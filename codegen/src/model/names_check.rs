@@ -44,6 +44,7 @@ pub fn collisions(charm: &Charm, sections: &Sections<'_>, problems: &mut Problem
     report(root, markers("container", "containers", charm.containers.iter().map(|c| c.name.as_str())), problems);
     report(root, markers("storage", "storage", charm.storage.iter().map(|s| s.name.as_str())), problems);
     report(root, markers("resource", "resources", charm.resources.iter().map(|r| r.name.as_str())), problems);
+    report(root, markers("extra binding", "extra-bindings", charm.extra_bindings.iter().map(String::as_str)), problems);
     let relations = charm.relations.iter().map(|r| {
         (names::type_name(&r.name), "relation endpoint", r.name.as_str(), vec![r.role.section(), r.name.as_str()])
     });

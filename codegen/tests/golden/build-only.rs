@@ -422,6 +422,7 @@ pub mod relations {
         const ROLE: ::ops::meta::RelationRole = ::ops::meta::RelationRole::Peer;
         const INTERFACE: &'static str = "pgb_peers";
     }
+    impl ::ops::generated::PeerEndpoint for PgbPeers {}
 
     /// The relation endpoint `upgrade` (peers, interface `upgrade`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -433,7 +434,13 @@ pub mod relations {
         const ROLE: ::ops::meta::RelationRole = ::ops::meta::RelationRole::Peer;
         const INTERFACE: &'static str = "upgrade";
     }
+    impl ::ops::generated::PeerEndpoint for Upgrade {}
 }
+
+/// The extra bindings (`extra-bindings:`), one marker type each: `model.get_binding::<bindings::Name>()`
+/// (relation endpoints are bindings too).
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub mod bindings {}
 
 /// The storage (`storage:`), one marker type each: `model.storages::<storages::Name>()`.
 #[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]

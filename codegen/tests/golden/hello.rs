@@ -179,6 +179,11 @@ pub mod relations {
     }
 }
 
+/// The extra bindings (`extra-bindings:`), one marker type each: `model.get_binding::<bindings::Name>()`
+/// (relation endpoints are bindings too).
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub mod bindings {}
+
 /// The storage (`storage:`), one marker type each: `model.storages::<storages::Name>()`.
 #[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
 pub mod storages {}

@@ -227,6 +227,29 @@ pub mod relations {
     }
 }
 
+/// The extra bindings (`extra-bindings:`), one marker type each: `model.get_binding::<bindings::Name>()`
+/// (relation endpoints are bindings too).
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub mod bindings {
+    /// The extra binding `public`: `model.get_binding::<bindings::Public>()`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Public {}
+
+    impl ::ops::generated::BindingName for Public {
+        type Charm = super::Meta;
+        const NAME: &'static str = "public";
+    }
+
+    /// The extra binding `cluster-net`: `model.get_binding::<bindings::ClusterNet>()`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ClusterNet {}
+
+    impl ::ops::generated::BindingName for ClusterNet {
+        type Charm = super::Meta;
+        const NAME: &'static str = "cluster-net";
+    }
+}
+
 /// The storage (`storage:`), one marker type each: `model.storages::<storages::Name>()`.
 #[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
 pub mod storages {

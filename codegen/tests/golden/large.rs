@@ -4558,6 +4558,7 @@ pub mod relations {
         const ROLE: ::ops::meta::RelationRole = ::ops::meta::RelationRole::Peer;
         const INTERFACE: &'static str = "stack_peers";
     }
+    impl ::ops::generated::PeerEndpoint for StackPeers {}
 
     /// The relation endpoint `replicas` (peers, interface `stack_replica`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -4568,6 +4569,30 @@ pub mod relations {
         const NAME: &'static str = "replicas";
         const ROLE: ::ops::meta::RelationRole = ::ops::meta::RelationRole::Peer;
         const INTERFACE: &'static str = "stack_replica";
+    }
+    impl ::ops::generated::PeerEndpoint for Replicas {}
+}
+
+/// The extra bindings (`extra-bindings:`), one marker type each: `model.get_binding::<bindings::Name>()`
+/// (relation endpoints are bindings too).
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub mod bindings {
+    /// The extra binding `external`: `model.get_binding::<bindings::External>()`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum External {}
+
+    impl ::ops::generated::BindingName for External {
+        type Charm = super::Meta;
+        const NAME: &'static str = "external";
+    }
+
+    /// The extra binding `cluster`: `model.get_binding::<bindings::Cluster>()`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Cluster {}
+
+    impl ::ops::generated::BindingName for Cluster {
+        type Charm = super::Meta;
+        const NAME: &'static str = "cluster";
     }
 }
 

@@ -145,6 +145,20 @@ pub mod relations {
     }
 }
 
+/// The extra bindings (`extra-bindings:`), one marker type each: `model.get_binding::<bindings::Name>()`
+/// (relation endpoints are bindings too).
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub mod bindings {
+    /// The extra binding `scrape`: `model.get_binding::<bindings::Scrape>()`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Scrape {}
+
+    impl ::ops::generated::BindingName for Scrape {
+        type Charm = super::Meta;
+        const NAME: &'static str = "scrape";
+    }
+}
+
 /// The storage (`storage:`), one marker type each: `model.storages::<storages::Name>()`.
 #[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
 pub mod storages {}

@@ -375,7 +375,13 @@ pub mod relations {
         const ROLE: ::ops::meta::RelationRole = ::ops::meta::RelationRole::Peer;
         const INTERFACE: &'static str = "grafana_peers";
     }
+    impl ::ops::generated::PeerEndpoint for Grafana {}
 }
+
+/// The extra bindings (`extra-bindings:`), one marker type each: `model.get_binding::<bindings::Name>()`
+/// (relation endpoints are bindings too).
+#[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+pub mod bindings {}
 
 /// The storage (`storage:`), one marker type each: `model.storages::<storages::Name>()`.
 #[allow(dead_code, clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
