@@ -40,7 +40,7 @@ impl<M: CharmMeta> App<M> {
     }
 
     /// Creates a secret the application owns (`secret-add --owner application`): only the
-    /// leader may, hence the token. See [`Unit::add_secret`] for `content`.
+    /// leader may, hence the token. See [`Unit::add_secret`](crate::Unit::add_secret) for `content`.
     ///
     /// # Errors
     ///

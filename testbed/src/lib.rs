@@ -12,6 +12,7 @@
 
 pub mod fake_pebble;
 pub mod flags;
+pub mod model_tools;
 pub mod queue_charm;
 pub mod real_pebble;
 pub mod secret_tools;
@@ -61,6 +62,10 @@ pub const TOOLS: &[&str] = &[
     "secret-revoke",
     "secret-remove",
     "secret-ids",
+    "network-get",
+    "credential-get",
+    "juju-reboot",
+    "storage-add",
 ];
 
 /// One logged hook-tool call.

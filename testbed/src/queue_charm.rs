@@ -2,7 +2,8 @@
 //! deferred-event queue, on the reference charm's generated API (`ops::hello`).
 //!
 //! - config-changed counts dispatches in stored state, and sets `hold` when the config's
-//!   `thing` is `hold`; `thing = panic` makes it panic;
+//!   `thing` is `hold`; `thing = panic` makes it panic; `thing = reboot-now` reboots the
+//!   machine at once (`juju-reboot --now`), after counting, so nothing of the count is saved;
 //! - update-status defers itself while `hold` is set, making no hook-tool call, so a queue
 //!   of held events measures the framework alone.
 //!
@@ -45,6 +46,9 @@ impl<const CONTROLLER: bool> QueueCharm<CONTROLLER> {
         });
         if thing == "panic" {
             panic!("asked to panic");
+        }
+        if thing == "reboot-now" {
+            self.model.unit().reboot(ops::Reboot::Now)?;
         }
         Ok(())
     }

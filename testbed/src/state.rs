@@ -130,6 +130,16 @@ pub struct State {
     pub secrets: BTreeMap<String, Secret>,
     /// The last secret id handed out.
     pub next_secret: u64,
+    /// `extra-bindings` names `network-get` knows besides the relation endpoints.
+    pub extra_bindings: Vec<String>,
+    /// `network-get` answers by binding; a known binding not here gets the default network.
+    pub networks: BTreeMap<String, Value>,
+    /// `credential-get`'s answer; `None`: the application is not trusted.
+    pub cloud_spec: Option<Value>,
+    /// `juju-reboot` calls: `now` or `after-hook`.
+    pub reboots: Vec<String>,
+    /// `storage-add` requests: `(name, count)`.
+    pub storage_requests: Vec<(String, u32)>,
 }
 
 /// A secret as the fake Juju keeps it.

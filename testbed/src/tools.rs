@@ -47,7 +47,7 @@ const OUT: [Flag; 2] =
     [Flag { names: &["format"], kind: Kind::Value }, Flag { names: &["o", "output"], kind: Kind::Value }];
 const RELATION: Flag = Flag { names: &["r", "relation"], kind: Kind::Value };
 
-fn with_out(extra: &[Flag]) -> Vec<Flag> {
+pub(crate) fn with_out(extra: &[Flag]) -> Vec<Flag> {
     OUT.iter().chain(extra).copied().collect()
 }
 
@@ -87,6 +87,10 @@ pub fn run(name: &str, call: &Call<'_>, state: &mut State) -> Option<Result<Out>
         "secret-revoke" => crate::secret_tools::secret_access(call, state, false),
         "secret-remove" => crate::secret_tools::secret_remove(call, state),
         "secret-ids" => crate::secret_tools::secret_ids(call, state),
+        "network-get" => crate::model_tools::network_get(call, state),
+        "credential-get" => crate::model_tools::credential_get(call, state),
+        "juju-reboot" => crate::model_tools::juju_reboot(call, state),
+        "storage-add" => crate::model_tools::storage_add(call, state),
         _ => return None,
     })
 }

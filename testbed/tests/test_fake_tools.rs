@@ -336,3 +336,69 @@ fn secret_tools_refuse_at_run_time_what_the_unit_may_not_do() {
     let (code, _, stderr) = run(&juju, &["secret-add", "--owner", "unit", "token=abc"]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn model_tools_accept_the_argv_python_ops_sends() {
+    let juju = world();
+    let mut state = juju.state();
+    state.extra_bindings = vec!["public".into()];
+    state.cloud_spec = Some(json!({"type": "lxd", "name": "localhost"}));
+    juju.set_state(&state);
+    let (code, stdout, stderr) = run(&juju, &["network-get", "--format=json", "-r", "1", "db"]);
+    assert_eq!(code, 0, "{stderr}");
+    let network: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(network["ingress-addresses"], json!(["192.0.2.0"]));
+    let (code, stdout, _) = run(&juju, &["network-get", "public", "--ingress-address"]);
+    assert_eq!((code, stdout.as_str()), (0, "192.0.2.0\n"));
+    let (code, stdout, _) = run(&juju, &["credential-get", "--format=json"]);
+    assert_eq!((code, stdout.trim()), (0, r#"{"name":"localhost","type":"lxd"}"#));
+    let no_action: &[(&str, &str)] = &[];
+    for argv in [&["juju-reboot"][..], &["juju-reboot", "--now"], &["storage-add", "data=2"], &["storage-add", "logs"]]
+    {
+        let (code, _, stderr) = run_env(&juju, argv, no_action, None);
+        assert_eq!(code, 0, "{argv:?}: {stderr}");
+    }
+    let state = juju.state();
+    assert_eq!(state.reboots, ["after-hook", "now"]);
+    assert_eq!(state.storage_requests, [("data".to_owned(), 2), ("logs".to_owned(), 1)]);
+}
+
+#[test]
+fn model_tools_reject_what_juju_rejects() {
+    let juju = world();
+    let usage: &[(&[&str], &str)] = &[
+        (&["network-get"], "no arguments specified"),
+        (&["network-get", ""], "no binding name specified"),
+        (&["network-get", "db", "extra"], r#"unrecognized args: ["extra"]"#),
+        (
+            &["network-get", "db", "--primary-address", "--bind-address"],
+            "--primary-address must be the only flag specified",
+        ),
+        (&["network-get", "-r", "9", "db"], r#"invalid value "9" for flag -r: relation not found"#),
+        (&["credential-get", "x"], r#"unrecognized args: ["x"]"#),
+        (&["juju-reboot", "now"], r#"unrecognized args: ["now"]"#),
+        (&["storage-add"], "storage add requires a storage directive"),
+        (&["storage-add", "a=b=c"], r#"expected "name=constraints" or "name", got "a=b=c""#),
+        (&["storage-add", "data", "data=2"], r#"storage "data" specified more than once"#),
+        (
+            &["storage-add", "data=0"],
+            r#"cannot parse constraints for storage "data": cannot parse count: count must be greater than zero, got "0""#,
+        ),
+        (&["storage-add", "data=10G"], r#"only count can be specified for "data""#),
+    ];
+    for (argv, message) in usage {
+        let (code, stdout, stderr) = run(&juju, argv);
+        assert_eq!((code, stderr.as_str()), (2, format!("ERROR {message}\n").as_str()), "{argv:?}");
+        assert_eq!(stdout, "", "{argv:?}");
+    }
+    let refused: &[(&[&str], &str)] = &[
+        (&["network-get", "nope"], r#"no network config found for binding "nope""#),
+        (&["credential-get"], "cannot access cloud credentials: application is not trusted; run `juju trust`"),
+        // `run` sets JUJU_ACTION_NAME: juju-reboot refuses inside an action.
+        (&["juju-reboot"], "juju-reboot is not supported when running an action."),
+    ];
+    for (argv, message) in refused {
+        let (code, _, stderr) = run(&juju, argv);
+        assert_eq!((code, stderr), (1, format!("ERROR {message}\n")), "{argv:?}");
+    }
+}

@@ -47,6 +47,21 @@ fn a_panic_exits_one_logs_and_leaves_the_state_file_untouched() {
 }
 
 #[test]
+fn a_reboot_now_exits_zero_at_once_and_saves_nothing() {
+    let juju = unit("x");
+    assert!(run(&juju, LOCAL, "config-changed").status.success());
+    let before = std::fs::read(state_file(&juju)).unwrap();
+    set_thing(&juju, "reboot-now");
+    juju.clear_calls();
+    let out = run(&juju, LOCAL, "config-changed");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read(state_file(&juju)).unwrap(), before, "the count of this dispatch is not saved");
+    let lines: Vec<String> = juju.calls().iter().map(|c| c.line()).collect();
+    assert_eq!(lines.last().map(String::as_str), Some("juju-reboot --now"), "{lines:?}");
+    assert_eq!(juju.state().reboots, ["now"]);
+}
+
+#[test]
 fn held_events_queue_once_and_are_released_in_order() {
     let juju = unit("hold");
     assert!(run(&juju, LOCAL, "config-changed").status.success());

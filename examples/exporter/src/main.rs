@@ -1,0 +1,5 @@
+//! The exporter's `dispatch`.
+
+fn main() {
+    ops::main::<exporter::Exporter>()
+}
