@@ -55,6 +55,10 @@ pub use secret::{
 pub use state_store::StoreError;
 pub use stored::{Stored, StoredType};
 
+/// A subnet in CIDR form (`10.0.0.0/24`), as [`Network`] reports egress subnets and
+/// interface subnets (from the `ipnet` crate, built on `std::net`).
+pub use ipnet::IpNet;
+
 /// The JSON types that action parameters of type `array`, `object` or no type use.
 pub mod json {
     pub use serde_json::{Map, Value};
@@ -101,7 +105,7 @@ pub mod prelude {
 macro_rules! __readme_charm {
     () => {
         #[allow(unused_imports)]
-        use ops::hello::{Meta, actions, containers, relations};
+        use ops::hello::{Meta, actions, containers, relations, resources};
         #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
         pub struct HelloState {
             pub installed: bool,

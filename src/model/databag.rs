@@ -519,4 +519,36 @@ mod tests {
         let error = encode(&[1, 2]).unwrap_err();
         assert!(matches!(error, DatabagError::NotFields { .. }), "{error}");
     }
+
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Anything {
+        text: String,
+        number: f64,
+        count: i64,
+        flags: Vec<bool>,
+        nested: BTreeMap<String, Option<String>>,
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Whatever a charm saves, it loads back the same (any text, any finite float),
+        /// and every saved value is JSON as the other side's `json.loads` reads it.
+        #[test]
+        fn what_is_saved_loads_back(
+            text in ".*",
+            number in proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+            count: i64,
+            flags in proptest::collection::vec(proptest::bool::ANY, 0..4),
+            nested in proptest::collection::btree_map(".{0,8}", proptest::option::of(".{0,8}"), 0..4),
+        ) {
+            let value = Anything { text, number, count, flags, nested };
+            let bag = encode(&value).unwrap();
+            for raw in bag.values() {
+                proptest::prop_assert!(raw.is_ascii(), "json.dumps escapes non-ASCII: {raw}");
+                proptest::prop_assert!(serde_json::from_str::<serde_json::Value>(raw).is_ok());
+            }
+            proptest::prop_assert_eq!(load::<Anything>(&bag).unwrap(), value);
+        }
+    }
 }
