@@ -109,5 +109,6 @@ fn testing_events() -> String {
     };
     let _ = writeln!(out, "plain_hook_events!({});", names(Testing::Plain).join(", "));
     let _ = writeln!(out, "relation_hook_events!({});", names(Testing::Relation).join(", "));
+    let _ = writeln!(out, "storage_hook_events!({});", names(Testing::Storage).join(", "));
     out
 }

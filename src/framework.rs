@@ -426,6 +426,7 @@ impl<C: CharmBase> Framework<C> {
             }
             let deferred = self.call(charm, index, event.as_ref(), emission.kind, false, report)?;
             if deferred {
+                log::debug!("Deferring {} for {name}.", emission.kind);
                 self.queue(emission.kind, &name, snapshot.clone());
             }
             self.deliver_custom(charm, emission.context, report)?;
@@ -479,8 +480,9 @@ impl<C: CharmBase> Framework<C> {
     /// Re-emits each deferred event to the observer that deferred it, in queue order.
     fn reemit(&mut self, charm: &mut C, context: &JujuEnv, report: &mut DispatchReport) -> Result<(), DispatchError> {
         let queue = std::mem::take(&mut self.state.deferred);
+        let total = queue.len();
         let mut kept = Vec::new();
-        for notice in queue {
+        for (position, notice) in queue.into_iter().enumerate() {
             let Some(index) = self.observers.iter().position(|o| o.kind == notice.event && o.name == notice.observer)
             else {
                 log::warn!(
@@ -491,6 +493,12 @@ impl<C: CharmBase> Framework<C> {
                 continue;
             };
             let Some(event) = self.rebuild(index, &notice, context)? else { continue };
+            log::debug!(
+                "Re-emitting deferred event {} for {} ({} of {total} in queue).",
+                notice.event,
+                notice.observer,
+                position + 1
+            );
             let deferred = self.call(charm, index, event.as_ref(), &notice.event, true, report)?;
             if deferred {
                 kept.push(notice);
@@ -744,32 +752,82 @@ pub fn dispatch<C: CharmBase>(
     context: JujuEnv,
     store: &dyn StateStore,
 ) -> Result<DispatchReport, DispatchError> {
+    dispatch_with::<C>(backend, context, store, Seam::new(&|framework| C::new(framework)))
+}
+
+/// A look at the charm a test takes during a dispatch.
+pub(crate) type CharmHook<'a, C> = Box<dyn FnOnce(&mut C) + 'a>;
+
+/// What a test may change about one dispatch (the testing module's seam into it): how the
+/// charm is built, a look at the charm before the event and after the commit, and a custom
+/// event to emit in place of the hook's.
+pub(crate) struct Seam<'a, C: CharmBase> {
+    /// Builds the charm (`C::new` in production).
+    pub build: &'a dyn Fn(&mut Framework<C>) -> C,
+    /// Called with the charm once built, before any event.
+    pub prepare: Option<CharmHook<'a, C>>,
+    /// Called with the charm after the commit, before the state is saved.
+    pub inspect: Option<CharmHook<'a, C>>,
+    /// A custom event (its kind and data) to emit instead of the hook's event.
+    pub custom: Option<(String, Value)>,
+}
+
+impl<'a, C: CharmBase> Seam<'a, C> {
+    /// A dispatch that builds the charm with `build` and changes nothing else.
+    pub fn new(build: &'a dyn Fn(&mut Framework<C>) -> C) -> Self {
+        Seam { build, prepare: None, inspect: None, custom: None }
+    }
+}
+
+pub(crate) fn dispatch_with<C: CharmBase>(
+    backend: Rc<dyn Backend>,
+    context: JujuEnv,
+    store: &dyn StateStore,
+    seam: Seam<'_, C>,
+) -> Result<DispatchReport, DispatchError> {
     let core = Rc::new(ModelCore::new(backend, context, C::Meta::metadata()));
     crate::log::with_backend(core.backend.clone(), core.context.debug, || {
-        panic::catch_unwind(AssertUnwindSafe(|| run::<C>(core, store)))
+        panic::catch_unwind(AssertUnwindSafe(|| run::<C>(core, store, seam)))
             .unwrap_or_else(|payload| Err(panic_error(payload)))
     })
 }
 
-fn run<C: CharmBase>(core: Rc<ModelCore>, store: &dyn StateStore) -> Result<DispatchReport, DispatchError> {
+/// The collect-status events: dispatched as the event (a test runs them), they are the
+/// collect-status phase that follows every event, so they are not emitted twice.
+const COLLECT_STATUS: &[&str] = &["collect_app_status", "collect_unit_status"];
+
+fn run<C: CharmBase>(
+    core: Rc<ModelCore>,
+    store: &dyn StateStore,
+    mut seam: Seam<'_, C>,
+) -> Result<DispatchReport, DispatchError> {
     let context = core.context.clone();
-    let kind = context.event_kind();
+    let kind = seam.custom.as_ref().map_or_else(|| context.event_kind(), |(kind, _)| kind.clone());
     let loaded = store.load()?;
     let mut framework = Framework::<C>::new(core.clone(), loaded.clone());
-    let mut charm = C::new(&mut framework);
+    let mut charm = (seam.build)(&mut framework);
     if !framework.load_errors.is_empty() {
         return Err(DispatchError::StoredState(framework.load_errors.remove(0)));
     }
+    if let Some(prepare) = seam.prepare.take() {
+        prepare(&mut charm);
+    }
     let mut report = DispatchReport {
         event: kind.clone(),
-        known: C::Meta::event_names().contains(&kind.as_str()),
+        known: seam.custom.is_some() || C::Meta::event_names().contains(&kind.as_str()),
         ..Default::default()
     };
     let restricted = RESTRICTED.contains(&kind.as_str());
     if !restricted {
         framework.reemit(&mut charm, &context, &mut report)?;
     }
-    if report.known {
+    if let Some((_, data)) = &seam.custom {
+        let emission = Emission { kind: &kind, context: &context, payload: Some(data), collected: None };
+        framework.emit(&mut charm, emission, &mut report)?;
+        framework.deliver_custom(&mut charm, &context, &mut report)?;
+    } else if COLLECT_STATUS.contains(&kind.as_str()) {
+        // The collect-status phase below runs them.
+    } else if report.known {
         framework.emit(
             &mut charm,
             Emission { kind: &kind, context: &context, payload: None, collected: None },
@@ -788,6 +846,9 @@ fn run<C: CharmBase>(core: Rc<ModelCore>, store: &dyn StateStore) -> Result<Disp
             Emission { kind, context: &context, payload: None, collected: None },
             &mut report,
         )?;
+    }
+    if let Some(inspect) = seam.inspect.take() {
+        inspect(&mut charm);
     }
     drop(charm);
     let state = framework.state_to_save()?;

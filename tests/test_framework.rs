@@ -219,8 +219,13 @@ fn unknown_events_are_not_emitted_but_collect_status_runs() {
     assert_eq!(out.record.logs[0].message, "Event no_such_hook not defined for hello.");
 }
 
+/// What the charm logged (the framework's own DEBUG lines left out).
 fn messages(out: &ops::testing::Output) -> Vec<&str> {
-    out.record.logs.iter().map(|l| l.message.as_str()).collect()
+    out.record.logs.iter().filter(|l| l.level != ops::testing::LogLevel::Debug).map(|l| l.message.as_str()).collect()
+}
+
+fn debug_lines(out: &ops::testing::Output) -> Vec<&str> {
+    out.record.logs.iter().filter(|l| l.level == ops::testing::LogLevel::Debug).map(|l| l.message.as_str()).collect()
 }
 
 #[test]
@@ -253,13 +258,34 @@ fn custom_events_can_be_deferred_and_survive_in_the_queue() {
     let out = Context::<Probe>::new().run(Event::hook("update-status"), state).unwrap();
     assert_eq!(messages(&out)[..2], ["ping 1", "ping 2"], "replayed first, in order");
     assert!(out.state.deferred.is_empty());
+    // As ops, at DEBUG: each replay says what it is and where it stands in the queue.
+    assert_eq!(
+        debug_lines(&out),
+        [
+            "Re-emitting deferred event probe.ping for Probe::on_ping (1 of 2 in queue).",
+            "Re-emitting deferred event probe.ping for Probe::on_ping (2 of 2 in queue).",
+        ]
+    );
+}
+
+#[test]
+fn deferring_is_logged_at_debug_and_a_dispatch_without_deferrals_logs_nothing_of_its_own() {
+    let out = Context::<Probe>::new().run(Event::hook("start"), with_thing("defer pings")).unwrap();
+    assert_eq!(
+        debug_lines(&out),
+        ["Deferring probe.ping for Probe::on_ping.", "Deferring probe.ping for Probe::on_ping."]
+    );
+    let out = Context::<Probe>::new().run(Event::hook("update-status"), with_thing("x")).unwrap();
+    assert!(debug_lines(&out).is_empty(), "{:?}", debug_lines(&out));
+    assert!(!out.record.calls.iter().any(|c| c.tool == "juju-log" && c.args.contains(&"DEBUG".to_owned())));
 }
 
 #[test]
 fn pebble_notice_and_check_events_carry_their_details_and_defer() {
     let ctx = Context::<Probe>::new();
     let event = Event::pebble_custom_notice(ctx.on().pause_pebble_custom_notice, "42", "example.com/reload");
-    let out = ctx.run(event, with_thing("x")).unwrap();
+    let out =
+        ctx.run(event, with_thing("x").with_container("pause", ops::testing::ContainerState::connected())).unwrap();
     assert_eq!(messages(&out)[0], "notice 42 custom example.com/reload in pause");
     let snapshot = &out.state.deferred[0].snapshot;
     assert_eq!(snapshot["notice_key"], "example.com/reload");

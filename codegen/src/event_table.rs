@@ -71,7 +71,11 @@ pub enum Testing {
     PebbleCheck,
     /// `Event::action(&params)`.
     Action,
-    /// No factory yet.
+    /// `Event::secret_changed/rotate/remove/expired(source, &secret, ...)`.
+    Secret,
+    /// `Event::storage(source, &storage)`.
+    Storage,
+    /// None: the framework's own events (pre-commit, commit) are emitted by every run.
     None,
 }
 
@@ -171,7 +175,7 @@ pub const EVENTS: &[EventSpec] = &[
         "SecretChangedEvent",
         P::Secret,
         true,
-        T::None,
+        T::Secret,
         "a secret this charm observes has a new revision",
     ),
     event(
@@ -180,7 +184,7 @@ pub const EVENTS: &[EventSpec] = &[
         "SecretRemoveEvent",
         P::SecretRevision,
         true,
-        T::None,
+        T::Secret,
         "a revision of a secret this charm owns is no longer used",
     ),
     event(
@@ -189,7 +193,7 @@ pub const EVENTS: &[EventSpec] = &[
         "SecretRotateEvent",
         P::Secret,
         false,
-        T::None,
+        T::Secret,
         "a secret this charm owns is due for rotation",
     ),
     event(
@@ -198,7 +202,7 @@ pub const EVENTS: &[EventSpec] = &[
         "SecretExpiredEvent",
         P::SecretRevision,
         false,
-        T::None,
+        T::Secret,
         "a revision of a secret this charm owns expired",
     ),
     event(
@@ -207,7 +211,7 @@ pub const EVENTS: &[EventSpec] = &[
         "CollectStatusEvent",
         P::CollectStatus,
         false,
-        T::None,
+        T::Plain,
         "after every event: add candidate unit statuses",
     ),
     event(
@@ -216,7 +220,7 @@ pub const EVENTS: &[EventSpec] = &[
         "CollectStatusEvent",
         P::CollectStatus,
         false,
-        T::None,
+        T::Plain,
         "after every event, on the leader: add candidate application statuses",
     ),
     event(
@@ -306,7 +310,7 @@ pub const EVENTS: &[EventSpec] = &[
         "StorageAttachedEvent",
         P::Storage,
         true,
-        T::None,
+        T::Storage,
         "a storage instance is attached and ready",
     ),
     event(
@@ -315,7 +319,7 @@ pub const EVENTS: &[EventSpec] = &[
         "StorageDetachingEvent",
         P::Storage,
         true,
-        T::None,
+        T::Storage,
         "a storage instance is about to be detached",
     ),
     event("action", S::Action, "ActionEvent", P::Action, false, T::Action, "an operator ran the action"),

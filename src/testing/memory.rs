@@ -34,10 +34,14 @@ pub struct Record {
     pub calls: Vec<ToolCall>,
     /// `juju-log` lines.
     pub logs: Vec<LogLine>,
-    /// Unit statuses set, in order.
+    /// The unit statuses replaced, in order: before each `status-set`, the status it
+    /// replaced (Scenario's `unit_status_history`; the last one set is the state's).
     pub unit_status_history: Vec<StatusValue>,
-    /// Application statuses set, in order.
+    /// The application statuses replaced, in order (Scenario's `app_status_history`).
     pub app_status_history: Vec<StatusValue>,
+    /// The workload versions replaced, in order, leaving out the empty one (Scenario's
+    /// `workload_version_history`).
+    pub workload_version_history: Vec<String>,
     /// Secret revisions removed (`None`: every revision, the secret itself).
     pub removed_secret_revisions: Vec<(SecretId, Option<u64>)>,
     /// Storage asked for with `storage-add`: `(name, count)`, in order.
@@ -205,14 +209,18 @@ impl Backend for MemoryBackend {
         } else {
             (&mut state.unit_status, &mut record.unit_status_history)
         };
-        history.push(value.clone());
-        *slot = value;
+        // Scenario's history: the status each change replaced.
+        history.push(std::mem::replace(slot, value));
         Ok(())
     }
 
     fn application_version_set(&self, version: &str) -> Result<(), BackendError> {
         self.call(calls::application_version_set(version))?;
-        self.state.borrow_mut().workload_version = version.to_owned();
+        let previous = std::mem::replace(&mut self.state.borrow_mut().workload_version, version.to_owned());
+        // Scenario's history: each version replaced, when there was one.
+        if !previous.is_empty() {
+            self.record.borrow_mut().workload_version_history.push(previous);
+        }
         Ok(())
     }
 

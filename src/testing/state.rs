@@ -98,6 +98,34 @@ impl Default for State {
 }
 
 impl State {
+    /// A state filled in from the charm's metadata (Scenario's `State.from_context`): every
+    /// config option at its default, every declared container connected, every peer
+    /// relation (ids from 1, no other units yet). [`Context::state_from_meta`](super::Context::state_from_meta)
+    /// calls it for the context's charm.
+    pub fn from_meta(meta: &crate::meta::Metadata) -> Self {
+        use crate::meta::{DefaultValue, RelationRole};
+        let defaults: serde_json::Map<String, serde_json::Value> = meta
+            .config
+            .iter()
+            .filter_map(|option| {
+                let value = match option.default? {
+                    DefaultValue::String(text) => serde_json::Value::from(text),
+                    DefaultValue::Int(number) => serde_json::Value::from(number),
+                    DefaultValue::Float(number) => serde_json::Value::from(number),
+                    DefaultValue::Boolean(flag) => serde_json::Value::from(flag),
+                };
+                Some((option.name.to_owned(), value))
+            })
+            .collect();
+        let peers = meta.relations.iter().filter(|r| r.role == RelationRole::Peer);
+        State {
+            config: Values::new(ValueSource::Config, defaults),
+            containers: meta.containers.iter().map(|c| (c.name.to_owned(), ContainerState::connected())).collect(),
+            relations: peers.zip(1..).map(|(peer, id)| RelationState::peer(peer.name, id, &[])).collect(),
+            ..State::default()
+        }
+    }
+
     /// The application's name: the unit name before `/`.
     pub fn app_name(&self) -> &str {
         self.unit_name.split_once('/').map_or(self.unit_name.as_str(), |(app, _)| app)

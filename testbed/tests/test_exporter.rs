@@ -80,13 +80,16 @@ fn new_kernel_settings_reboot_the_machine_after_the_hook() {
     let mut state = juju.state();
     state.config.insert("sysctl".into(), json!("vm.swappiness=10"));
     juju.set_state(&state);
-    let out = dispatch(&juju, "hooks/config-changed", &[]);
+    let sysctl = tempfile::tempdir().unwrap();
+    let dir = sysctl.path().to_str().unwrap();
+    let out = dispatch(&juju, "hooks/config-changed", &[("EXPORTER_SYSCTL_DIR", dir)]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(sysctl.path().join("90-exporter.conf")).unwrap(), "vm.swappiness=10\n");
     let state = juju.state();
     assert_eq!(state.reboots, ["after-hook"]);
     assert!(state.ports.contains("9100/tcp"));
     assert_eq!(state.unit_status.message, "rebooting to apply kernel settings");
-    let out = dispatch(&juju, "hooks/config-changed", &[]);
+    let out = dispatch(&juju, "hooks/config-changed", &[("EXPORTER_SYSCTL_DIR", dir)]);
     assert!(out.status.success());
     assert_eq!(juju.state().reboots.len(), 1, "applied once: the stored state remembers");
 }

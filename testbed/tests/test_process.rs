@@ -271,10 +271,16 @@ fn a_deferred_event_is_replayed_first_in_the_next_dispatch() {
     // The replay happens with update-status's environment: no relation variables at all.
     assert!(dispatch(&juju, "hooks/update-status", &[]).status.success());
     let calls = lines(&juju);
-    // The deferred handler runs first, then update-status's own.
+    // The deferred handler runs first (announced at DEBUG, as ops does), then update-status's own.
     assert_eq!(
-        calls[..3],
-        ["config-get --format=json", "relation-get --format=json -r db:4 - hello/0", "relation-set -r db:4 --file -"]
+        calls[..4],
+        [
+            "juju-log --log-level DEBUG -- Re-emitting deferred event db_relation_changed for \
+             HelloCharm::on_db_relation_changed (1 of 1 in queue).",
+            "config-get --format=json",
+            "relation-get --format=json -r db:4 - hello/0",
+            "relation-set -r db:4 --file -"
+        ]
     );
     assert_eq!(calls.last().unwrap(), "status-set --application=False active -- hello, Rust (db related)");
     let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(state_file(&juju)).unwrap()).unwrap();

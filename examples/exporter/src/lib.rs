@@ -79,16 +79,47 @@ pub struct Applied {
     pub sysctl: String,
 }
 
+/// Where kernel settings go: the machine in production, a double in tests (built with
+/// `Context::with_factory(|framework| Exporter::with_kernel(framework, fake))`).
+pub trait Kernel {
+    /// Writes the settings to be applied at the next boot.
+    ///
+    /// # Errors
+    ///
+    /// When they cannot be written.
+    fn write_settings(&self, settings: &str) -> std::io::Result<()>;
+}
+
+/// The machine's kernel: settings in `/etc/sysctl.d/90-exporter.conf`, applied at boot
+/// (`EXPORTER_SYSCTL_DIR` moves the directory, for running the binary outside a machine).
+#[derive(Debug, Default)]
+pub struct SysctlFile;
+
+impl Kernel for SysctlFile {
+    fn write_settings(&self, settings: &str) -> std::io::Result<()> {
+        let dir = std::env::var_os("EXPORTER_SYSCTL_DIR").unwrap_or_else(|| "/etc/sysctl.d".into());
+        std::fs::write(std::path::Path::new(&dir).join("90-exporter.conf"), format!("{settings}\n"))
+    }
+}
+
 /// The charm.
 pub struct Exporter {
     model: ops::Model<Meta>,
     applied: ops::Stored<Applied>,
+    kernel: Box<dyn Kernel>,
 }
 
 impl ops::CharmBase for Exporter {
     type Meta = Meta;
 
     fn new(framework: &mut ops::Framework<Self>) -> Self {
+        Self::with_kernel(framework, SysctlFile)
+    }
+}
+
+impl Exporter {
+    /// The charm, writing kernel settings through `kernel`.
+    pub fn with_kernel(framework: &mut ops::Framework<Self>, kernel: impl Kernel + 'static) -> Self {
         let on = framework.on();
         framework.observe(on.install, Self::on_install);
         framework.observe(on.config_changed, Self::on_config_changed);
@@ -100,11 +131,14 @@ impl ops::CharmBase for Exporter {
         framework.observe(on.exporters_relation_departed, Self::on_peer_departed);
         framework.observe(on.textfiles_storage_attached, Self::on_textfiles_attached);
         framework.observe(on.add_textfiles_action, Self::on_add_textfiles);
-        Exporter { model: framework.model(), applied: framework.stored("applied") }
+        Exporter { model: framework.model(), applied: framework.stored("applied"), kernel: Box::new(kernel) }
     }
-}
 
-impl Exporter {
+    /// The kernel settings applied so far (what the stored state remembers).
+    pub fn applied_sysctl(&self) -> String {
+        self.applied.get().sysctl.clone()
+    }
+
     fn port(&self) -> Result<u16, ops::ModelError> {
         let port = self.model.config()?.port;
         Ok(u16::try_from(port).unwrap_or(9100))
@@ -120,7 +154,8 @@ impl Exporter {
         self.model.unit().open_port(Port::tcp(port))?;
         let sysctl = self.model.config()?.sysctl.clone();
         if sysctl != self.applied.get().sysctl {
-            // A real charm writes /etc/sysctl.d here; the settings take effect at boot.
+            // The settings take effect at boot.
+            self.kernel.write_settings(&sysctl)?;
             self.applied.update(|applied| applied.sysctl = sysctl);
             self.model.unit().reboot(Reboot::AfterHook)?;
             self.model.unit().set_status(MaintenanceStatus::new("rebooting to apply kernel settings"))?;

@@ -2,8 +2,11 @@
 //! scrape address from the relation's binding, the prometheus_scrape databags, peers,
 //! storage, a reboot after the hook, and the relation lifecycle.
 
-use exporter::Exporter;
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use exporter::charm::{Config, actions::AddTextfilesParams};
+use exporter::{Exporter, Kernel};
 use ops::testing::{Context, Event, NetworkState, RelationState, State, StorageState};
 
 fn config(port: i64, sysctl: &str) -> Config {
@@ -98,15 +101,38 @@ fn the_last_scraper_breaking_blocks_the_unit() {
     assert_eq!(out.state.unit_status, ops::BlockedStatus::new("no Prometheus scrapes this exporter").into());
 }
 
+/// A kernel that remembers what it was given instead of writing /etc/sysctl.d.
+#[derive(Clone, Default)]
+struct FakeKernel(Rc<RefCell<Vec<String>>>);
+
+impl Kernel for FakeKernel {
+    fn write_settings(&self, settings: &str) -> std::io::Result<()> {
+        self.0.borrow_mut().push(settings.to_owned());
+        Ok(())
+    }
+}
+
 #[test]
-fn new_kernel_settings_reboot_the_machine_after_the_hook_once() {
-    let ctx = Context::<Exporter>::new();
+fn new_kernel_settings_are_written_and_reboot_the_machine_after_the_hook_once() {
+    let kernel = FakeKernel::default();
+    let double = kernel.clone();
+    let ctx = Context::with_factory(move |framework| Exporter::with_kernel(framework, double.clone()));
     let state = machine().with_config(&config(9100, "vm.swappiness=10"));
     let out = ctx.run(ctx.on().config_changed, state).unwrap();
+    assert_eq!(*kernel.0.borrow(), ["vm.swappiness=10"]);
     assert_eq!(out.record.reboots, [ops::Reboot::AfterHook]);
     assert!(out.state.opened_ports.contains("9100/tcp"));
     let again = ctx.run(ctx.on().config_changed, out.state).unwrap();
     assert!(again.record.reboots.is_empty(), "the settings are applied already");
+    assert_eq!(kernel.0.borrow().len(), 1);
+}
+
+#[test]
+fn the_charm_can_be_inspected_after_the_event() {
+    let ctx = Context::with_factory(|framework| Exporter::with_kernel(framework, FakeKernel::default()));
+    let state = machine().with_config(&config(9100, "vm.swappiness=10"));
+    let (_, applied) = ctx.run_inspect(ctx.on().config_changed, state, |charm| charm.applied_sysctl()).unwrap();
+    assert_eq!(applied, "vm.swappiness=10");
 }
 
 #[test]
@@ -117,9 +143,10 @@ fn storage_is_requested_by_its_marker_and_attached_instances_are_found() {
     assert!(lines(&out).contains(&"storage-add textfiles=2".to_owned()));
 
     let mut state = machine();
-    state.storage.push(StorageState { name: "textfiles".into(), index: 0, location: "/srv/textfiles/0".into() });
-    let event = Event::hook("textfiles-storage-attached").with_var("JUJU_STORAGE_ID", "textfiles/0");
-    let out = ctx.run(event, state).unwrap();
+    let textfiles = StorageState { name: "textfiles".into(), index: 0, location: "/srv/textfiles/0".into() };
+    state.storage.push(textfiles.clone());
+    let out = ctx.run(Event::storage(ctx.on().textfiles_storage_attached, &textfiles), state).unwrap();
+    assert!(lines(&out).contains(&"storage-get --format=json -s textfiles/0".to_owned()));
     assert_eq!(out.record.logs.last().unwrap().message, "textfiles at /srv/textfiles/0");
 }
 

@@ -4,7 +4,7 @@
 use hello_charm::HelloCharm;
 use hello_charm::charm::Config;
 use hello_charm::charm::actions::FortuneParams;
-use ops::testing::{Context, Event, RelationState, State, params};
+use ops::testing::{ContainerState, Context, Event, RelationState, State, params};
 use ops::{ActiveStatus, MaintenanceStatus, StatusValue};
 
 fn ctx() -> Context<HelloCharm> {
@@ -26,9 +26,10 @@ fn calls(out: &ops::testing::Output) -> Vec<String> {
 fn install_goes_through_maintenance_to_active() {
     let out = ctx().run(ctx().on().install, State::default()).unwrap();
     assert_eq!(out.state.unit_status, StatusValue::from(ActiveStatus::default()));
+    // Scenario's history: the statuses each change replaced.
     assert_eq!(
         out.record.unit_status_history,
-        [MaintenanceStatus::new("Installing application packages").into(), ActiveStatus::default().into()]
+        [ops::UnknownStatus.into(), MaintenanceStatus::new("Installing application packages").into()]
     );
     assert_eq!(out.state.workload_version, "3.10");
     assert_eq!(out.report.deliveries[0].observer, "HelloCharm::on_install");
@@ -220,7 +221,8 @@ fn pebble_ready_defers_when_pebble_is_not_reachable() {
 
 #[test]
 fn pebble_ready_gets_its_container() {
-    let out = ctx().run(Event::pebble_ready(ctx().on().pause_pebble_ready), State::default()).unwrap();
+    let state = State::default().with_container("pause", ContainerState::connected());
+    let out = ctx().run(Event::pebble_ready(ctx().on().pause_pebble_ready), state).unwrap();
     assert_eq!(out.record.logs[0].message, "Pebble is ready in pause");
 }
 
