@@ -222,7 +222,10 @@ fn sizes() {
 /// Dispatch cost with N deferred events queued: every one is re-emitted (and deferred again)
 /// before the dispatch's own event, and the queue is written back.
 fn deferred_queue() {
-    println!("\nupdate-status with N deferred events queued (queue-charm, all re-deferred, no hook-tool calls):");
+    println!(
+        "\nupdate-status with N deferred events queued (queue-charm, all re-deferred; as ops, each re-emit and \
+         defer is one DEBUG juju-log call):"
+    );
     let mut base = None;
     for n in [0usize, 10, 100, 1000] {
         let config = serde_json::json!({"thing": "hold"});
