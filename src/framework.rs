@@ -25,7 +25,7 @@ use crate::backend::{Backend, Target};
 use crate::charm::CharmBase;
 use crate::context::{EnvError, JujuEnv};
 use crate::events::{CommitEvent, CustomEvent, DeferFlag, Deferrable, Event, EventInputs, EventSource, PreCommitEvent};
-use crate::generated::CharmMeta;
+use crate::generated::{CharmMeta, RelationEndpoint};
 use crate::meta::Metadata;
 use crate::model::status::StatusValue;
 use crate::model::{Model, ModelCore, ModelError};
@@ -347,6 +347,65 @@ impl<C: CharmBase> Framework<C> {
         let stored = Stored::new(value);
         self.savers.push((name.to_owned(), Box::new(stored.saver())));
         stored
+    }
+
+    /// The events every charm has (install, start, config-changed, upgrade-charm,
+    /// leader-elected, update-status), for a component generic over the charm.
+    pub fn charm_events(&self) -> &'static crate::component::CharmEvents {
+        &crate::component::CHARM_EVENTS
+    }
+
+    /// The relation events of endpoint `R`, for a component generic over its endpoint.
+    pub fn relation_events<R: RelationEndpoint<Charm = C::Meta>>(&self) -> crate::component::RelationEvents<R> {
+        crate::component::RelationEvents::of()
+    }
+
+    /// Attaches a component speaking interface side `I` to endpoint `R`: `R`'s relation
+    /// events, once it is checked that `R` declares one of `I`'s interfaces in `I`'s role.
+    ///
+    /// The check is made when the charm is built (`cargo build`; `cargo check` does not
+    /// evaluate it): attaching to another interface or role fails with `I::MISMATCH`, and
+    /// rustc's note names the endpoint (`attach::<relations::Cache, ..>`).
+    pub fn attach<R, I>(&self) -> crate::component::RelationEvents<R>
+    where
+        R: RelationEndpoint<Charm = C::Meta>,
+        I: crate::component::InterfaceSide,
+    {
+        const {
+            if !crate::component::speaks::<R, I>() {
+                panic!("{}", I::MISMATCH)
+            }
+        }
+        crate::component::RelationEvents::of()
+    }
+
+    /// A custom event of the component attached to endpoint `R`, named `<endpoint>.<name>`
+    /// (`db.database_created`): each instance of a component has its own, so two database
+    /// requirers on two endpoints never share an event or a deferred queue entry.
+    pub fn component_event<R: RelationEndpoint<Charm = C::Meta>, T>(
+        &self,
+        name: &str,
+    ) -> EventSource<crate::events::CustomEvent<T>> {
+        EventSource::__new(crate::component::intern(&format!("{}.{name}", R::NAME)))
+    }
+
+    /// Observes `source` for a component the charm holds, or may not have built:
+    /// `access` finds it in the charm (`|charm| Some(&mut charm.db)`, or
+    /// `|charm| charm.db.as_mut()`); when it gives `None` the event is not for anyone.
+    /// `name` (the component's, unique in the charm) names the observer, so what the
+    /// component defers finds it again.
+    pub fn observe_component<E: Event, T: 'static>(
+        &mut self,
+        name: &str,
+        source: EventSource<E>,
+        access: fn(&mut C) -> Option<&mut T>,
+        handler: fn(&mut T, &E) -> HandlerResult,
+    ) {
+        let observer = format!("{name}::{}", source.kind());
+        self.observe_as(&observer, source, move |charm: &mut C, event: &E| match access(charm) {
+            Some(component) => handler(component, event),
+            None => Ok(()),
+        });
     }
 
     /// The emitter for custom events.

@@ -7,6 +7,7 @@ extern crate self as ops;
 
 mod backend;
 mod charm;
+pub mod component;
 mod container;
 mod context;
 mod entry;
@@ -62,6 +63,8 @@ pub use ipnet::IpNet;
 /// The JSON types that action parameters of type `array`, `object` or no type use.
 pub mod json {
     pub use serde_json::{Map, Value};
+
+    pub use crate::model::python_json_dumps as dumps;
 }
 
 /// Includes the charm API that `juju_ops_build::generate()` wrote in the build script.

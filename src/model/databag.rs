@@ -157,6 +157,20 @@ fn field_names<T: DeserializeOwned>() -> Option<&'static [&'static str]> {
     names
 }
 
+/// `value` as JSON text exactly as Python's `json.dumps(value)` writes it with its defaults
+/// (`", "` and `": "` separators, non-ASCII as `\uXXXX`, floats as `repr`), for the
+/// values libraries store whole (ops' `Relation.save` writes each field this way).
+///
+/// # Errors
+///
+/// When serde cannot write `value` as JSON (a map with non-string keys, say).
+pub fn python_json_dumps<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let mut text = Vec::new();
+    value.serialize(&mut serde_json::Serializer::with_formatter(&mut text, python_json::Formatter))?;
+    // The formatter writes only UTF-8 (ASCII, even).
+    Ok(String::from_utf8_lossy(&text).into_owned())
+}
+
 /// Encodes `value`'s fields as ops does: one key per field, each value JSON as Python's
 /// `json.dumps` writes it.
 pub(super) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Databag, DatabagError> {
@@ -177,7 +191,7 @@ pub(super) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Databag, Databa
 mod python_json {
     use std::io::{self, Write};
 
-    pub(super) struct Formatter;
+    pub(crate) struct Formatter;
 
     impl serde_json::ser::Formatter for Formatter {
         fn begin_array_value<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
@@ -351,6 +365,20 @@ impl LocalDatabag {
     /// [`ModelError::Databag`] when `T` is not a struct or map of fields; as [`set`](Self::set).
     pub fn save<T: Serialize + ?Sized>(&self, value: &T) -> Result<(), ModelError> {
         let fields = encode(value)?;
+        self.update(fields)
+    }
+
+    /// As [`save`](Self::save), and removes every other key: the bag holds `value` and
+    /// nothing else afterwards (pydantic-based libraries' `dump(..., clear=True)`).
+    ///
+    /// # Errors
+    ///
+    /// As [`save`](Self::save).
+    pub fn replace<T: Serialize + ?Sized>(&self, value: &T) -> Result<(), ModelError> {
+        let mut fields = encode(value)?;
+        for key in self.read()?.keys() {
+            fields.entry(key.clone()).or_default();
+        }
         self.update(fields)
     }
 

@@ -25,7 +25,7 @@ mod unit;
 pub use app::App;
 pub use cloud::{CloudCredential, CloudSpec};
 pub(crate) use core::ModelCore;
-pub use databag::{DatabagError, LocalDatabag, RawValue, RemoteDatabag};
+pub use databag::{DatabagError, LocalDatabag, RawValue, RemoteDatabag, python_json_dumps};
 pub use error::ModelError;
 pub(crate) use error::missing;
 pub use network::{Address, Binding, Network, NetworkInterface};

@@ -209,6 +209,9 @@ impl<C: CharmBase> Context<C> {
             ("JUJU_PRINCIPAL_UNIT", &state.principal_unit),
         ];
         vars.extend(optional.into_iter().filter_map(|(name, value)| Some((name.to_owned(), value.clone()?))));
+        if let Some(dir) = &state.charm_dir {
+            vars.push(("JUJU_CHARM_DIR".to_owned(), dir.display().to_string()));
+        }
         vars.extend(event.vars.iter().cloned());
         vars
     }

@@ -64,6 +64,8 @@ pub struct State {
     pub availability_zone: Option<String>,
     /// `JUJU_PRINCIPAL_UNIT`, for a subordinate.
     pub principal_unit: Option<String>,
+    /// `JUJU_CHARM_DIR`: where the charm's files are (Scenario's `charm_root`); `None`: unset.
+    pub charm_dir: Option<PathBuf>,
 }
 
 impl Default for State {
@@ -93,6 +95,7 @@ impl Default for State {
             machine_id: None,
             availability_zone: None,
             principal_unit: None,
+            charm_dir: None,
         }
     }
 }

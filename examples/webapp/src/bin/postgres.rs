@@ -1,0 +1,5 @@
+//! The database charm's `dispatch`.
+
+fn main() {
+    ops::main::<webapp::postgres::Postgres>()
+}

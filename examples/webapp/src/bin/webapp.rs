@@ -1,0 +1,5 @@
+//! The web application's `dispatch`.
+
+fn main() {
+    ops::main::<webapp::webapp::WebApp>()
+}
