@@ -178,17 +178,32 @@ impl Default for Builder {
     }
 }
 
+/// Where the charm's YAML is: the crate's directory, or, when it has none of the charm's
+/// files, the craft project directory that has them.
+fn charm_dir_for(manifest: &Path, craft_project: Option<PathBuf>) -> PathBuf {
+    let has_yaml = |dir: &Path| CANDIDATES.iter().any(|name| dir.join(name).is_file());
+    match craft_project {
+        Some(project) if !has_yaml(manifest) && has_yaml(&project) => project,
+        _ => manifest.to_path_buf(),
+    }
+}
+
 impl Builder {
     /// A builder reading the current directory and writing `charm.rs` there.
     pub fn new() -> Self {
         Builder { charm_dir: PathBuf::from("."), out_file: PathBuf::from("charm.rs") }
     }
 
-    /// Reads `CARGO_MANIFEST_DIR` and `OUT_DIR`: the YAML beside Cargo.toml, the output in `OUT_DIR/charm.rs`.
+    /// Reads `CARGO_MANIFEST_DIR` and `OUT_DIR`: the YAML beside Cargo.toml, the output in
+    /// `OUT_DIR/charm.rs`. Inside `charmcraft pack`, which never copies the project's
+    /// `charmcraft.yaml` into the part it builds, the YAML is read from `CRAFT_PROJECT_DIR`
+    /// when the crate's directory has none of the charm's files.
     pub fn from_cargo_env(self) -> Result<Self, Error> {
         let manifest = std::env::var_os("CARGO_MANIFEST_DIR").ok_or(Error::MissingEnv("CARGO_MANIFEST_DIR"))?;
         let out = std::env::var_os("OUT_DIR").ok_or(Error::MissingEnv("OUT_DIR"))?;
-        Ok(self.charm_dir(manifest).out_file(Path::new(&out).join("charm.rs")))
+        println!("cargo::rerun-if-env-changed=CRAFT_PROJECT_DIR");
+        let dir = charm_dir_for(Path::new(&manifest), std::env::var_os("CRAFT_PROJECT_DIR").map(PathBuf::from));
+        Ok(self.charm_dir(dir).out_file(Path::new(&out).join("charm.rs")))
     }
 
     /// The directory holding `charmcraft.yaml` or the split files.
@@ -277,5 +292,32 @@ pub fn generate_source(dir: impl AsRef<Path>) -> Result<Generated, Error> {
     match model::parse(&project) {
         Ok(parsed) => Ok(Generated { source: emit::source(&parsed.charm), inputs, warnings: parsed.warnings }),
         Err(refused) => Err(Error::Invalid { errors: refused.errors, warnings: refused.warnings }),
+    }
+}
+
+#[cfg(test)]
+mod craft_project_tests {
+    use super::*;
+
+    #[test]
+    fn the_craft_project_is_read_only_when_the_crate_has_no_charm_files() {
+        let part = scratch_dir("part");
+        let project = scratch_dir("project");
+        std::fs::write(project.join("charmcraft.yaml"), "name: x\n").unwrap();
+        assert_eq!(
+            charm_dir_for(&part, Some(project.clone())),
+            project,
+            "charmcraft's part copy has no charmcraft.yaml"
+        );
+        assert_eq!(charm_dir_for(&part, None), part);
+        std::fs::write(part.join("metadata.yaml"), "name: x\n").unwrap();
+        assert_eq!(charm_dir_for(&part, Some(project)), part, "the crate's own files win");
+    }
+
+    fn scratch_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("juju-ops-build-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
     }
 }
