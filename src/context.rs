@@ -100,7 +100,10 @@ impl JujuEnv {
     /// Reads the process environment: the `JUJU_*` variables and `OPERATOR_DISPATCH`, each
     /// of which must be UTF-8; every other variable is left alone, whatever its bytes.
     pub fn from_env() -> Result<Self, EnvError> {
-        Self::from_os_vars(std::env::vars_os())
+        // Only the variables read here, each looked up by name: copying the whole
+        // environment (`vars_os`) cost a dispatch more than the rest of reading it.
+        let vars = Self::VARIABLES.iter().filter_map(|name| Some((OsString::from(name), std::env::var_os(name)?)));
+        Self::from_os_vars(vars)
     }
 
     /// Reads variables as the operating system gives them (bytes, not always UTF-8).
@@ -139,7 +142,11 @@ impl JujuEnv {
             .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned()))
             .filter(|(_, v)| !v.is_empty())
             .collect();
-        let get = |key: &str| vars.get(key).cloned();
+        let get = |key: &str| {
+            // `from_env` reads only the listed variables: a new one must be listed too.
+            debug_assert!(Self::VARIABLES.contains(&key), "{key} is missing from JujuEnv::VARIABLES");
+            vars.get(key).cloned()
+        };
         let malformed = |name: &'static str, expected: &'static str| {
             let value = get(name).unwrap_or_default();
             EnvError::Malformed { name, value, expected }
@@ -180,7 +187,7 @@ impl JujuEnv {
             model_uuid: get("JUJU_MODEL_UUID"),
             version,
             charm_dir: get("JUJU_CHARM_DIR").map(PathBuf::from),
-            debug: vars.contains_key("JUJU_DEBUG"),
+            debug: get("JUJU_DEBUG").is_some(),
             action_name: get("JUJU_ACTION_NAME"),
             action_uuid: get("JUJU_ACTION_UUID"),
             relation_name: get("JUJU_RELATION"),
@@ -197,12 +204,44 @@ impl JujuEnv {
             secret_id: get("JUJU_SECRET_ID"),
             secret_label: get("JUJU_SECRET_LABEL"),
             secret_revision,
-            operator_dispatch: vars.contains_key("OPERATOR_DISPATCH"),
+            operator_dispatch: get("OPERATOR_DISPATCH").is_some(),
             machine_id: get("JUJU_MACHINE_ID"),
             availability_zone: get("JUJU_AVAILABILITY_ZONE"),
             principal_unit: get("JUJU_PRINCIPAL_UNIT"),
         })
     }
+
+    /// Every variable [`JujuEnv::from_vars`] reads.
+    const VARIABLES: &[&str] = &[
+        "JUJU_ACTION_NAME",
+        "JUJU_ACTION_UUID",
+        "JUJU_AVAILABILITY_ZONE",
+        "JUJU_CHARM_DIR",
+        "JUJU_DEBUG",
+        "JUJU_DEPARTING_UNIT",
+        "JUJU_DISPATCH_PATH",
+        "JUJU_HOOK_NAME",
+        "JUJU_MACHINE_ID",
+        "JUJU_MODEL_NAME",
+        "JUJU_MODEL_UUID",
+        "JUJU_NOTICE_ID",
+        "JUJU_NOTICE_KEY",
+        "JUJU_NOTICE_TYPE",
+        "JUJU_PEBBLE_CHECK_NAME",
+        "JUJU_PRINCIPAL_UNIT",
+        "JUJU_RELATION",
+        "JUJU_RELATION_ID",
+        "JUJU_REMOTE_APP",
+        "JUJU_REMOTE_UNIT",
+        "JUJU_SECRET_ID",
+        "JUJU_SECRET_LABEL",
+        "JUJU_SECRET_REVISION",
+        "JUJU_STORAGE_ID",
+        "JUJU_UNIT_NAME",
+        "JUJU_VERSION",
+        "JUJU_WORKLOAD_NAME",
+        "OPERATOR_DISPATCH",
+    ];
 
     /// The event's name: the basename of `JUJU_DISPATCH_PATH` with `-` as `_`, plus
     /// `_action` under `actions/` (`hooks/db-relation-changed` → `db_relation_changed`).

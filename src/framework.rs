@@ -323,7 +323,12 @@ impl<C: CharmBase> Framework<C> {
     /// Closures all share one type name, so later ones get a `#2`, `#3` suffix (stable
     /// as long as the registration order is).
     fn unique_name(&self, base: &str) -> String {
-        let same = self.observers.iter().filter(|o| o.name == base || o.name.starts_with(&format!("{base}#"))).count();
+        // `base`, or `base#n`; without building a string per observer.
+        let same = self
+            .observers
+            .iter()
+            .filter(|o| o.name.strip_prefix(base).is_some_and(|rest| rest.is_empty() || rest.starts_with('#')))
+            .count();
         if same == 0 { base.to_owned() } else { format!("{base}#{}", same + 1) }
     }
 

@@ -34,8 +34,11 @@ pub const TOOL_TIMEOUT_VAR: &str = "JUJU_OPS_TOOL_TIMEOUT";
 
 /// Runs Juju's hook tools.
 ///
-/// Every child gets `OPERATOR_DISPATCH=1` in its environment: the same re-entrancy guard
-/// Python ops sets, so a tool or legacy hook that runs the charm again exits at once.
+/// They inherit the charm's environment unchanged. (Python ops sets `OPERATOR_DISPATCH=1`
+/// in its whole process, so its hook tools see it too; Juju's tools never run the charm, and
+/// an environment to change means a copy of it built for every call, about a tenth of a
+/// dispatch's own instructions. The legacy hook, which could run the charm again, still
+/// gets the guard: see `entry`.)
 #[derive(Debug, Clone)]
 pub struct HookTools {
     timeout: Duration,
@@ -65,7 +68,6 @@ impl HookTools {
         let spawn_error = |error| BackendError::Spawn { tool: call.tool.to_owned(), error };
         let mut child = Command::new(call.tool)
             .args(&call.args)
-            .env("OPERATOR_DISPATCH", "1")
             .stdin(if call.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -56,21 +56,25 @@ impl<R: Read + AsFd> Output<R> {
     }
 
     /// Reads what is there; closes the pipe at end of file. `Err(TooLarge)` past `cap`.
+    ///
+    /// Reads straight into the buffer's spare room (`read_to_end` does not zero it first),
+    /// at most one byte past the cap; a pipe with nothing more for now (`WouldBlock`) keeps
+    /// what was read.
     fn drain(&mut self, cap: usize) -> Result<(), Unfinished> {
         let Some(pipe) = &mut self.pipe else { return Ok(()) };
-        let mut chunk = [0u8; 16 * 1024];
-        loop {
-            match pipe.read(&mut chunk) {
-                Ok(0) => {
-                    self.pipe = None;
-                    return Ok(());
-                }
-                Ok(n) if self.bytes.len() + n > cap => return Err(Unfinished::TooLarge),
-                Ok(n) => self.bytes.extend_from_slice(&chunk[..n]),
-                Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(()),
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => return Err(Unfinished::Io(e)),
+        let room = cap.saturating_add(1).saturating_sub(self.bytes.len()) as u64;
+        let outcome = pipe.by_ref().take(room).read_to_end(&mut self.bytes);
+        if self.bytes.len() > cap {
+            return Err(Unfinished::TooLarge);
+        }
+        match outcome {
+            // Within the cap, so this is the end of the output.
+            Ok(_) => {
+                self.pipe = None;
+                Ok(())
             }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => Ok(()),
+            Err(e) => Err(Unfinished::Io(e)),
         }
     }
 }

@@ -8,7 +8,12 @@
 //!   and the ratio of the medians (target: at most 1.10);
 //! - the hook-tool calls per event for the main lifecycle;
 //! - peak memory (max RSS);
-//! - the stripped binary size (target: at most 2 MB).
+//! - the stripped binary size (target: at most 2 MB);
+//! - the packed charm at the floor: `cargo charm pack`'s `dispatch`, unzipped, running a
+//!   config-changed that changes stored state, against a minimal program making the same
+//!   hook-tool calls and the same durable state write (target: ratio at most 1.05), and
+//!   callgrind's instruction counts of each process alone (target: at most 100,000
+//!   instructions of the library's own per dispatch).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -39,6 +44,7 @@ fn main() {
     sizes();
     deferred_queue();
     pebble_round_trip();
+    packed_at_the_floor();
 }
 
 /// One `add_layer` + `replan` against the fake Pebble on a Unix socket (the fake runs in
@@ -266,4 +272,120 @@ fn seed_queue(juju: &FakeJuju, n: usize) {
     doc["deferred"] = serde_json::Value::Array(notices);
     doc["next_sequence"] = serde_json::json!(n + 1);
     std::fs::write(&path, doc.to_string()).expect("seed the queue");
+}
+
+/// The packed charm against the floor: a program that makes the same hook-tool calls and
+/// writes the same state file as durably, and nothing else.
+fn packed_at_the_floor() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace").to_path_buf();
+    let out = tempfile::tempdir().expect("a directory to pack into");
+    let options = cargo_charm::pack::Options {
+        manifest_path: Some(root.join("examples/hello-charm/Cargo.toml")),
+        out_dir: Some(out.path().to_path_buf()),
+        binary: Some(PathBuf::from(CHARM)),
+        quiet: true,
+        ..cargo_charm::pack::Options::default()
+    };
+    let packed = cargo_charm::pack::pack(&options).expect("pack the reference charm");
+    let juju = FakeJuju::new(Path::new(TOOL), &state()).expect("set up the fake Juju");
+    for entry in cargo_charm::archive::read(&packed[0].path).expect("read the .charm") {
+        use std::os::unix::fs::PermissionsExt;
+        let path = juju.charm_dir().join(&entry.name);
+        std::fs::write(&path, &entry.data).expect("unzip");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(entry.mode)).expect("mode");
+    }
+    let dispatch = juju.charm_dir().join("dispatch");
+    let state_file = juju.charm_dir().join(".juju-ops-state.json");
+    // Before each run: stored state that has seen "a", and config "b", so the dispatch
+    // stores "b" and writes the state file.
+    let with_thing = |thing: &str| {
+        let mut state = state();
+        state.config.insert("thing".into(), serde_json::json!(thing));
+        state
+    };
+    juju.set_state(&with_thing("a"));
+    run_ok(dispatch_command(&juju, &dispatch), "config-changed a");
+    let before = std::fs::read(&state_file).expect("the state after a");
+    juju.set_state(&with_thing("b"));
+    juju.clear_calls();
+    run_ok(dispatch_command(&juju, &dispatch), "config-changed b");
+    let written = juju.charm_dir().join("written-state.json");
+    std::fs::copy(&state_file, &written).expect("keep the state the charm wrote");
+    let replay = juju.charm_dir().join("b.calls.jsonl");
+    std::fs::copy(juju.log_path(), &replay).expect("keep the calls");
+    let reset = || std::fs::write(&state_file, &before).expect("reset the state file");
+    let floor = || {
+        let mut command = juju.command(Path::new(REPLAY));
+        command.arg(&replay).arg("--write-state").arg(&state_file).arg(&written);
+        command
+    };
+    let (mut ours, mut base) = (Vec::new(), Vec::new());
+    for round in 0..ROUNDS + 10 {
+        reset();
+        let charm = timed(dispatch_command(&juju, &dispatch));
+        reset();
+        let minimal = timed(floor());
+        if round >= 10 {
+            ours.push(charm);
+            base.push(minimal);
+        }
+    }
+    let (ours, base) = (stats(ours), stats(base));
+    let ratio = ours.median.as_secs_f64() / base.median.as_secs_f64();
+    println!(
+        "\nthe packed charm at the floor (config-changed that changes stored state; {ROUNDS} interleaved rounds):"
+    );
+    println!("  packed dispatch              median {:>9.3?}  mean {:>9.3?}", ours.median, ours.mean);
+    println!("  the same calls + state write median {:>9.3?}  mean {:>9.3?}", base.median, base.mean);
+    let verdict = if ratio <= 1.05 { "met" } else { "NOT met" };
+    println!("  ratio of medians {ratio:.3} (target <= 1.05: {verdict})");
+    reset();
+    let charm_ir = callgrind(dispatch_command(&juju, &dispatch), &juju);
+    reset();
+    let floor_ir = callgrind(floor(), &juju);
+    match (charm_ir, floor_ir) {
+        (Some(charm), Some(floor)) => {
+            let own = charm.saturating_sub(floor);
+            let verdict = if own <= 100_000 { "met" } else { "NOT met" };
+            println!("  instructions (callgrind, the process alone): dispatch {charm}, floor {floor}");
+            println!("  the library's own per dispatch: {own} (target <= 100,000: {verdict})");
+        }
+        _ => println!("  instructions: valgrind not found; install it to count them"),
+    }
+    println!(
+        "  packed dispatch: {} bytes stripped, in a {}-byte .charm",
+        std::fs::metadata(&dispatch).map(|m| m.len()).unwrap_or(0),
+        packed[0].size
+    );
+}
+
+fn dispatch_command(juju: &FakeJuju, dispatch: &Path) -> Command {
+    let mut command = juju.command(dispatch);
+    command.env("JUJU_DISPATCH_PATH", "hooks/config-changed");
+    command
+}
+
+/// Instructions executed by the program alone (not the tools it runs): callgrind's total.
+fn callgrind(command: Command, juju: &FakeJuju) -> Option<u64> {
+    let out_file = juju.charm_dir().join("callgrind.out");
+    let mut valgrind = Command::new("valgrind");
+    valgrind
+        .args(["--tool=callgrind", "--trace-children=no"])
+        .arg(format!("--callgrind-out-file={}", out_file.display()))
+        .arg(command.get_program())
+        .args(command.get_args());
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => valgrind.env(key, value),
+            None => valgrind.env_remove(key),
+        };
+    }
+    valgrind.current_dir(command.get_current_dir().unwrap_or(Path::new(".")));
+    let status = valgrind.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).status().ok()?;
+    if !status.success() {
+        return None;
+    }
+    let text = std::fs::read_to_string(&out_file).ok()?;
+    let total = text.lines().find_map(|l| l.strip_prefix("summary: ").or_else(|| l.strip_prefix("totals: ")))?;
+    total.split_whitespace().next()?.parse().ok()
 }

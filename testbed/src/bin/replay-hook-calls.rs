@@ -1,6 +1,10 @@
 //! The benchmark's baseline: a minimal program that makes the given hook-tool calls and
 //! nothing else. It reads them from a JSON-lines log written by the fake tools (as
 //! recorded from a real dispatch of the charm) and runs each, in order.
+//!
+//! With `--write-state <file> <content>`, it then writes `content`'s bytes to `file` as
+//! durably as the charm writes its state: a temporary file beside it, fsync, rename over
+//! it, fsync of the directory.
 
 use std::io::Write;
 use std::process::{Command, ExitCode, Stdio};
@@ -28,7 +32,25 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    if let [flag, file, content] = args.as_slice()
+        && flag == "--write-state"
+        && let Err(error) = write_durably(std::path::Path::new(file), std::path::Path::new(content))
+    {
+        eprintln!("{file}: {error}");
+        return ExitCode::FAILURE;
+    }
     ExitCode::SUCCESS
+}
+
+fn write_durably(file: &std::path::Path, content: &std::path::Path) -> std::io::Result<()> {
+    let bytes = std::fs::read(content)?;
+    let temporary = file.with_extension("tmp");
+    let mut out = std::fs::File::create(&temporary)?;
+    out.write_all(&bytes)?;
+    out.sync_all()?;
+    std::fs::rename(&temporary, file)?;
+    std::fs::File::open(file.parent().unwrap_or(std::path::Path::new(".")))?.sync_all()
 }
 
 fn replay(call: &ToolCall) -> bool {
