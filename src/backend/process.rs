@@ -195,13 +195,22 @@ fn feed<'a, W: Write>(stdin: &mut Option<W>, input: &'a [u8]) -> Result<&'a [u8]
 /// The child's exit status: it exits at once after closing its output, unless it closed
 /// it and went on running, which the deadline bounds.
 fn reap(child: &mut Child, deadline: Instant) -> Result<ExitStatus, Unfinished> {
-    let mut pause = Duration::from_micros(20);
+    // Its pipes are closed, so the tool is exiting: for the first moments, give it the CPU
+    // (a sleep, however short, costs tens of microseconds of timer slack, per tool call);
+    // then wait longer and longer for one that lingers, up to the deadline.
+    let yielding_until = Instant::now() + Duration::from_micros(500);
+    let mut pause = Duration::from_micros(50);
     loop {
         if let Some(status) = child.try_wait().map_err(Unfinished::Io)? {
             return Ok(status);
         }
-        if Instant::now() >= deadline {
+        let now = Instant::now();
+        if now >= deadline {
             return Err(Unfinished::TimedOut);
+        }
+        if now < yielding_until {
+            std::thread::yield_now();
+            continue;
         }
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(20));
