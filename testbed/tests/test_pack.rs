@@ -58,7 +58,13 @@ fn the_packed_reference_charm_is_what_charmcraft_writes_and_its_dispatch_runs() 
     let started = manifest.lines().find(|l| l.starts_with("charmcraft-started-at:")).unwrap().to_owned();
     golden("hello_manifest.yaml", &manifest.replace(&started, "charmcraft-started-at: '<when>'"));
 
-    // Unzip as Juju does, and run the charm from its own directory.
+    // Unzip as Juju does, and run the charm from its own directory: this one, or the one
+    // `PACKED_CHARM` names (CI points it at the release .charm `cargo charm pack` built).
+    let entries = match std::env::var_os("PACKED_CHARM") {
+        Some(path) => archive::read(Path::new(&path)).unwrap(),
+        None => entries,
+    };
+    archive::check(&entries).unwrap();
     let juju = fake(leader_with_thing("Rust"));
     for entry in &entries {
         let path = juju.charm_dir().join(&entry.name);
