@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use std::rc::Rc;
 
-use super::unit::Leader;
+use super::leader::Leader;
 use super::{ModelCore, ModelError, add_secret};
 use crate::backend::{SecretOwner, Target};
 use crate::generated::CharmMeta;

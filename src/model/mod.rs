@@ -1,5 +1,5 @@
 //! The Juju model as the charm sees it (Python's `self.model`), one file per concept:
-//! `unit` and `app` (with the leadership token), `remote` (other units and apps),
+//! `unit` and `app`, `leader` (the leadership token), `remote` (other units and apps),
 //! `relation` and `databag`, `secret` (handles; the content and metadata types are in
 //! `crate::secret`), `network`, `storage`, `ports`, `status`, `cloud`; `core` holds the
 //! per-dispatch caches and `error` the one error type.
@@ -13,6 +13,7 @@ mod cloud;
 mod core;
 mod databag;
 mod error;
+mod leader;
 mod network;
 mod ports;
 mod relation;
@@ -28,6 +29,7 @@ pub(crate) use core::ModelCore;
 pub use databag::{DatabagError, LocalDatabag, RawValue, RemoteDatabag, python_json_dumps};
 pub use error::ModelError;
 pub(crate) use error::missing;
+pub use leader::Leader;
 pub use network::{Address, Binding, Network, NetworkInterface};
 pub use ports::{Port, Protocol};
 pub use relation::Relation;
@@ -38,7 +40,7 @@ pub use status::{
     WaitingStatus,
 };
 pub use storage::Storage;
-pub use unit::{Leader, Reboot, Unit};
+pub use unit::{Reboot, Unit};
 
 use std::cell::OnceCell;
 use std::marker::PhantomData;

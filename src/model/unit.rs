@@ -13,15 +13,7 @@ use crate::model::status::{SettableStatus, StatusValue};
 use crate::secret::SecretMeta;
 
 use super::app::App;
-
-/// Proof that this unit was the leader when asked.
-///
-/// Only [`Unit::is_leader`] makes one. Setting the application's status, and writing the
-/// application's relation databag, take a `&Leader`, so a charm cannot forget the check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Leader {
-    _private: (),
-}
+use super::leader::Leader;
 
 /// When [`Unit::reboot`] reboots the machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -116,7 +108,7 @@ impl<M: CharmMeta> Unit<M> {
     /// # Ok(()) }
     /// ```
     pub fn is_leader(&self) -> Result<Option<Leader>, ModelError> {
-        Ok(self.core.is_leader()?.then_some(Leader { _private: () }))
+        Ok(self.core.is_leader()?.then(Leader::proven))
     }
 
     /// Sets the unit's status (Python's `self.unit.status = ...`).
