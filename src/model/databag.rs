@@ -22,9 +22,22 @@ pub(super) fn read_bag(core: &ModelCore, id: &RelationId, member: &str, target: 
     if let Some(bag) = core.databags.borrow().get(&key) {
         return Ok(bag.clone());
     }
-    let bag = core.backend.relation_get(id, member, target)?;
+    let bag = match core.backend.relation_get(id, member, target) {
+        Ok(bag) => bag,
+        // As ops (`_relation_is_gone`): a relation Juju no longer knows reads as empty. A
+        // `permission denied`, which ops takes as gone too, stays an error here: the typed
+        // handles never ask what Juju refuses, so it means something else went wrong.
+        Err(error) if super::network::relation_not_found(&error) => Databag::new(),
+        Err(error) => return Err(error.into()),
+    };
     core.databags.borrow_mut().insert(key, bag.clone());
     Ok(bag)
+}
+
+/// A relation tool's failure, as ops reports it: a relation that went away is
+/// [`ModelError::RelationNotFound`], anything else as it was.
+pub(super) fn gone_or(error: crate::backend::BackendError, id: &RelationId) -> ModelError {
+    if super::network::relation_not_found(&error) { ModelError::RelationNotFound(id.to_string()) } else { error.into() }
 }
 
 /// Why a databag could not be read as, or written from, a type. The message names the key
@@ -429,7 +442,7 @@ impl LocalDatabag {
         if changed.is_empty() {
             return Ok(());
         }
-        self.core.backend.relation_set(&self.id, self.target, &changed)?;
+        self.core.backend.relation_set(&self.id, self.target, &changed).map_err(|e| gone_or(e, &self.id))?;
         self.core.databags.borrow_mut().insert((self.id.clone(), self.member.clone()), bag);
         Ok(())
     }

@@ -169,16 +169,20 @@ impl Binding {
     }
 }
 
-/// ops' `_relation_is_gone`: the relation tools say this of a relation that went away.
+/// ops' `_relation_is_gone`: the relation tools say this of a relation that went away
+/// (`relation not found`, `relation 4 not found`), or refuse with `permission denied`.
 pub(crate) fn relation_is_gone(error: &BackendError) -> bool {
+    error.stderr().is_some_and(|stderr| stderr.contains("permission denied")) || relation_not_found(error)
+}
+
+/// A relation tool saying the relation is not there (`relation not found`,
+/// `relation 4 not found`).
+pub(crate) fn relation_not_found(error: &BackendError) -> bool {
     error.stderr().is_some_and(|stderr| {
-        stderr.contains("permission denied") || {
-            // `relation not found`, `relation 4 not found`
-            stderr.split("relation ").skip(1).any(|rest| {
-                let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
-                rest.starts_with("not found")
-            })
-        }
+        stderr.split("relation ").skip(1).any(|rest| {
+            let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
+            rest.starts_with("not found")
+        })
     })
 }
 

@@ -8,7 +8,7 @@
 use std::marker::PhantomData;
 use std::rc::Rc;
 
-use super::databag::read_bag;
+use super::databag::{gone_or, read_bag};
 use super::{LocalDatabag, RemoteDatabag};
 use crate::backend::{Databag, RelationId, Target};
 use crate::generated::{PeerEndpoint, RelationEndpoint};
@@ -98,7 +98,7 @@ impl<R: RelationEndpoint> Relation<R> {
         if let Some(units) = self.core.relation_units.borrow().get(&self.id) {
             return Ok(units.clone());
         }
-        let units: Rc<[String]> = self.core.backend.relation_list(&self.id)?.into();
+        let units: Rc<[String]> = self.core.backend.relation_list(&self.id).map_err(|e| gone_or(e, &self.id))?.into();
         self.core.relation_units.borrow_mut().insert(self.id.clone(), units.clone());
         Ok(units)
     }
@@ -118,7 +118,7 @@ impl<R: RelationEndpoint> Relation<R> {
         if let Some(app) = self.core.relation_apps.borrow().get(&self.id) {
             return Ok(app.as_deref().map(RemoteApp::new));
         }
-        let app = self.core.backend.relation_remote_app(&self.id)?;
+        let app = self.core.backend.relation_remote_app(&self.id).map_err(|e| gone_or(e, &self.id))?;
         self.core.relation_apps.borrow_mut().insert(self.id.clone(), app.clone());
         Ok(app.map(RemoteApp::new))
     }

@@ -150,6 +150,44 @@ fn db_relation_changed_writes_only_changed_keys() {
     assert_eq!(juju.state().relations[&4].data["hello"]["database"], "hello");
 }
 
+/// A unit in relation db:4 with pg, installed, whose `tool` answers as Juju does for a
+/// relation that has gone away.
+fn unit_whose_relation_is_gone(tool: &str) -> FakeJuju {
+    let mut state = leader_with_thing("Rust");
+    let relation =
+        Relation { endpoint: "db".into(), remote_app: "pg".into(), units: vec!["pg/0".into()], ..Relation::default() };
+    state.relations.insert(4, relation);
+    let juju = fake(state);
+    assert!(dispatch(&juju, "hooks/install", &[]).status.success());
+    let mut state = juju.state();
+    state.fail.insert(tool.into(), Failure { code: 1, stderr: "ERROR relation 4 not found".into() });
+    juju.set_state(&state);
+    juju.clear_calls();
+    juju
+}
+
+const DB_CHANGED: [(&str, &str); 4] =
+    [("JUJU_RELATION", "db"), ("JUJU_RELATION_ID", "db:4"), ("JUJU_REMOTE_APP", "pg"), ("JUJU_REMOTE_UNIT", "pg/0")];
+
+#[test]
+fn a_relation_that_went_away_reads_as_empty_as_in_ops() {
+    let juju = unit_whose_relation_is_gone("relation-get");
+    let out = dispatch(&juju, "hooks/db-relation-changed", &DB_CHANGED);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let calls = lines(&juju);
+    assert_eq!(calls[0], "relation-get --format=json -r db:4 --app - pg", "read, found gone, taken as empty");
+    assert!(calls.iter().any(|c| c == "relation-set -r db:4 --file -"), "{calls:?}");
+}
+
+#[test]
+fn writing_to_a_relation_that_went_away_is_relation_not_found() {
+    let juju = unit_whose_relation_is_gone("relation-set");
+    let out = dispatch(&juju, "hooks/db-relation-changed", &DB_CHANGED);
+    assert_eq!(out.status.code(), Some(1));
+    let last = lines(&juju).pop().unwrap();
+    assert!(last.ends_with("failed on the db_relation_changed event: relation db:4 not found"), "{last}");
+}
+
 #[test]
 fn a_failing_hook_tool_fails_the_hook_with_its_stderr_logged() {
     let mut state = leader_with_thing("Rust");
