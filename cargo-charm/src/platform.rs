@@ -60,7 +60,7 @@ impl Platform {
         self.name.replace(':', "-")
     }
 
-    /// The Rust target for the architecture, when this machine can build it.
+    /// Whether this machine can build the platform: only for its own architecture.
     ///
     /// # Errors
     ///

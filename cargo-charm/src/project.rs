@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use juju_ops_build::{DESCRIPTIVE_KEYS, METADATA_KEYS};
 use serde_yaml::{Mapping, Value};
 
 use crate::Error;
@@ -24,24 +25,9 @@ pub struct Project {
     pub actions_file: Option<String>,
 }
 
-/// The keys of charmcraft.yaml that go into metadata.yaml unchanged (§3).
-const SAME_KEYS: &[&str] = &[
-    "name",
-    "summary",
-    "description",
-    "assumes",
-    "charm-user",
-    "containers",
-    "devices",
-    "extra-bindings",
-    "peers",
-    "provides",
-    "requires",
-    "resources",
-    "storage",
-    "subordinate",
-    "terms",
-];
+/// The keys of charmcraft.yaml that metadata.yaml holds under another name or shape (§3);
+/// every other key of the generator's lists goes in unchanged.
+const RENAMED_KEYS: &[&str] = &["title", "links"];
 
 impl Project {
     /// Reads the project in `dir`.
@@ -106,7 +92,8 @@ impl Project {
             return Ok(text.clone());
         }
         let mut metadata = Mapping::new();
-        for key in SAME_KEYS {
+        let same = DESCRIPTIVE_KEYS.iter().chain(METADATA_KEYS).filter(|key| !RENAMED_KEYS.contains(key));
+        for key in same {
             if let Some(value) = self.charmcraft.get(*key) {
                 metadata.insert(Value::from(*key), value.clone());
             }

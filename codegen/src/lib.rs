@@ -44,6 +44,11 @@ mod model;
 mod names;
 mod yaml;
 
+/// charmcraft 4.5's keys: [`DESCRIPTIVE_KEYS`] (`name`, `summary`, `description`) and
+/// [`METADATA_KEYS`], which together make a packed charm's `metadata.yaml` when the project
+/// has none of its own (`title` and `links` renamed on the way).
+pub use model::{DESCRIPTIVE_KEYS, METADATA_KEYS};
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 

@@ -9,7 +9,6 @@ use crate::flags::{Flag, Kind};
 use crate::state::State;
 use crate::tools::{Call, Fail, Out, Result, no_extras, output, parse, relation_id, with_out};
 
-const ADDRESS_FLAGS: [&str; 4] = ["primary-address", "bind-address", "ingress-address", "egress-subnets"];
 const ADDRESS: [Flag; 4] = [
     Flag { names: &["primary-address"], kind: Kind::Bool },
     Flag { names: &["bind-address"], kind: Kind::Bool },
@@ -36,7 +35,7 @@ pub(crate) fn network_get(call: &Call<'_>, state: &mut State) -> Result<Out> {
         Some(binding) => binding.clone(),
     };
     no_extras(&parsed.positionals, 1)?;
-    let asked: Vec<&str> = ADDRESS_FLAGS.into_iter().filter(|f| parsed.is_set(f)).collect();
+    let asked: Vec<&str> = ADDRESS.iter().map(|flag| flag.names[0]).filter(|name| parsed.is_set(name)).collect();
     if asked.contains(&"primary-address") && asked.len() > 1 {
         return Err(Fail::Usage("--primary-address must be the only flag specified".into()));
     }

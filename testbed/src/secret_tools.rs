@@ -313,13 +313,12 @@ pub(crate) fn secret_ids(call: &Call<'_>, state: &mut State) -> Result<Out> {
 /// observer's state as Juju would make it visible (content of every revision, none tracked
 /// past the first).
 pub fn share(owner: &State, observer: &mut State, id: &str) {
-    if let Some(secret) = owner.secrets.get(unique_id(id).as_deref().unwrap_or(id)) {
+    let key = unique_id(id).unwrap_or_else(|_| id.to_owned());
+    if let Some(secret) = owner.secrets.get(&key) {
         let mut seen = Secret { owner: String::new(), revisions: secret.revisions.clone(), ..Secret::default() };
-        seen.tracked = observer
-            .secrets
-            .get(unique_id(id).as_deref().unwrap_or(id))
-            .map_or_else(|| secret.revisions.keys().max().copied().unwrap_or(1), |s| s.tracked);
-        seen.label = observer.secrets.get(unique_id(id).as_deref().unwrap_or(id)).and_then(|s| s.label.clone());
-        observer.secrets.insert(unique_id(id).unwrap_or_else(|_| id.to_owned()), seen);
+        let known = observer.secrets.get(&key);
+        seen.tracked = known.map_or_else(|| secret.revisions.keys().max().copied().unwrap_or(1), |s| s.tracked);
+        seen.label = known.and_then(|s| s.label.clone());
+        observer.secrets.insert(key, seen);
     }
 }

@@ -79,11 +79,11 @@ const CHARMCRAFT_KEYS: &[&str] = &[
 ];
 
 /// The keys charmcraft takes from metadata.yaml into its project, and refuses in both files.
-const DESCRIPTIVE_KEYS: [&str; 3] = ["name", "summary", "description"];
+pub const DESCRIPTIVE_KEYS: [&str; 3] = ["name", "summary", "description"];
 
 /// The keys charmcraft.yaml may hold that a packed metadata.yaml is made of (when there
 /// is no metadata.yaml); ignored by charmcraft when metadata.yaml exists.
-const METADATA_KEYS: &[&str] = &[
+pub const METADATA_KEYS: &[&str] = &[
     "title",
     "links",
     "assumes",

@@ -19,7 +19,7 @@ pub use assumes::Assumption;
 pub use config::{ConfigOption, OptionDefault, OptionType};
 pub use containers::Container;
 pub use info::{CharmUser, Info};
-pub use layout::Project;
+pub use layout::{DESCRIPTIVE_KEYS, METADATA_KEYS, Project};
 pub use relations::{Relation, Role};
 pub use resources::{Device, Resource};
 pub use section::Fragment;
