@@ -1,9 +1,8 @@
 //! What Juju tells a dispatch through its environment (the `JUJU_*` variables).
 
 use crate::juju_version::JujuVersion;
-use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// An environment Juju would never give: a dispatch stops before anything runs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -100,25 +99,20 @@ impl JujuEnv {
     /// Reads the process environment: the `JUJU_*` variables and `OPERATOR_DISPATCH`, each
     /// of which must be UTF-8; every other variable is left alone, whatever its bytes.
     pub fn from_env() -> Result<Self, EnvError> {
-        // Only the variables read here, each looked up by name: copying the whole
-        // environment (`vars_os`) cost a dispatch more than the rest of reading it.
-        let vars = Self::VARIABLES.iter().filter_map(|name| Some((OsString::from(name), std::env::var_os(name)?)));
-        Self::from_os_vars(vars)
+        let env = Self::read(Found::from_process())?;
+        env.check_dispatch()?;
+        Ok(env)
     }
 
     /// Reads variables as the operating system gives them (bytes, not always UTF-8).
+    #[cfg(test)]
     pub fn from_os_vars(vars: impl IntoIterator<Item = (OsString, OsString)>) -> Result<Self, EnvError> {
-        let mut read = Vec::new();
+        use std::os::unix::ffi::OsStrExt;
+        let mut found = Found::default();
         for (name, value) in vars {
-            // A name that is not UTF-8 is not one of Juju's.
-            let Ok(name) = name.into_string() else { continue };
-            if !(name.starts_with("JUJU_") || name == "OPERATOR_DISPATCH") {
-                continue;
-            }
-            let value = value.into_string().map_err(|_| EnvError::NotUtf8 { name: name.clone() })?;
-            read.push((name, value));
+            found.keep(name.as_bytes(), value);
         }
-        let env = Self::from_vars(read)?;
+        let env = Self::read(found)?;
         env.check_dispatch()?;
         Ok(env)
     }
@@ -136,83 +130,98 @@ impl JujuEnv {
     }
 
     /// Reads the given variables (for tests and the in-memory Juju).
+    #[cfg(any(test, feature = "testing"))]
     pub fn from_vars<K: AsRef<str>, V: AsRef<str>>(vars: impl IntoIterator<Item = (K, V)>) -> Result<Self, EnvError> {
-        let vars: BTreeMap<String, String> = vars
-            .into_iter()
-            .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned()))
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
-        let get = |key: &str| {
-            // `from_env` reads only the listed variables: a new one must be listed too.
-            debug_assert!(Self::VARIABLES.contains(&key), "{key} is missing from JujuEnv::VARIABLES");
-            vars.get(key).cloned()
-        };
-        let malformed = |name: &'static str, expected: &'static str| {
-            let value = get(name).unwrap_or_default();
-            EnvError::Malformed { name, value, expected }
-        };
-        let unit_name = get("JUJU_UNIT_NAME").unwrap_or_default();
-        if !unit_name.is_empty() && !is_unit_name(&unit_name) {
-            return Err(malformed("JUJU_UNIT_NAME", "<application>/<number>"));
+        let mut found = Found::default();
+        for (name, value) in vars {
+            found.keep(name.as_ref().as_bytes(), value.as_ref().into());
         }
-        let relation_id = match get("JUJU_RELATION_ID") {
+        Self::read(found)
+    }
+
+    /// Builds the context from the listed variables' values.
+    fn read(mut found: Found) -> Result<Self, EnvError> {
+        // Each variable's place in the list is found when the charm is compiled: a name
+        // missing from `VARIABLES` does not compile.
+        macro_rules! get {
+            ($name:literal) => {
+                found.take($name, const { variable_index($name) })
+            };
+        }
+        let malformed =
+            |name: &'static str, value: String, expected: &'static str| EnvError::Malformed { name, value, expected };
+        let unit_name = get!("JUJU_UNIT_NAME")?.unwrap_or_default();
+        if !unit_name.is_empty() && !is_unit_name(&unit_name) {
+            return Err(malformed("JUJU_UNIT_NAME", unit_name, "<application>/<number>"));
+        }
+        let relation_name = get!("JUJU_RELATION")?;
+        let relation_id = match get!("JUJU_RELATION_ID")? {
             None => None,
-            Some(id) => Some(
-                relation_id(&id, get("JUJU_RELATION"))
-                    .ok_or_else(|| malformed("JUJU_RELATION_ID", "<endpoint>:<number>"))?,
-            ),
+            Some(id) => match relation_id(&id, relation_name.clone()) {
+                Some(parsed) => Some(parsed),
+                None => return Err(malformed("JUJU_RELATION_ID", id, "<endpoint>:<number>")),
+            },
         };
         // These go onto hook tools' command lines (`relation-get - <unit>`).
-        for name in ["JUJU_REMOTE_UNIT", "JUJU_DEPARTING_UNIT", "JUJU_PRINCIPAL_UNIT"] {
-            if get(name).is_some_and(|unit| !is_unit_name(&unit)) {
-                return Err(malformed(name, "<application>/<number>"));
-            }
-        }
-        if get("JUJU_REMOTE_APP").is_some_and(|app| !is_app_name(&app)) {
-            return Err(malformed("JUJU_REMOTE_APP", "an application name"));
-        }
-        let version = match get("JUJU_VERSION") {
-            None => JujuVersion::new(0, 0, 0),
-            Some(text) => text.parse().map_err(|_| malformed("JUJU_VERSION", "a Juju version such as 3.6.14"))?,
+        let unit_variable = |name: &'static str, value: Option<String>| match value {
+            Some(unit) if !is_unit_name(&unit) => Err(malformed(name, unit, "<application>/<number>")),
+            unit => Ok(unit),
         };
-        let secret_revision = match get("JUJU_SECRET_REVISION") {
+        let remote_unit = unit_variable("JUJU_REMOTE_UNIT", get!("JUJU_REMOTE_UNIT")?)?;
+        let departing_unit = unit_variable("JUJU_DEPARTING_UNIT", get!("JUJU_DEPARTING_UNIT")?)?;
+        let principal_unit = unit_variable("JUJU_PRINCIPAL_UNIT", get!("JUJU_PRINCIPAL_UNIT")?)?;
+        let remote_app = match get!("JUJU_REMOTE_APP")? {
+            Some(app) if !is_app_name(&app) => return Err(malformed("JUJU_REMOTE_APP", app, "an application name")),
+            app => app,
+        };
+        let version = match get!("JUJU_VERSION")? {
+            None => JujuVersion::new(0, 0, 0),
+            Some(text) => match text.parse() {
+                Ok(version) => version,
+                Err(_) => return Err(malformed("JUJU_VERSION", text, "a Juju version such as 3.6.14")),
+            },
+        };
+        let secret_revision = match get!("JUJU_SECRET_REVISION")? {
             None => None,
-            Some(revision) => Some(revision.parse().map_err(|_| malformed("JUJU_SECRET_REVISION", "a number"))?),
+            Some(revision) => match revision.parse() {
+                Ok(revision) => Some(revision),
+                Err(_) => return Err(malformed("JUJU_SECRET_REVISION", revision, "a number")),
+            },
         };
         Ok(JujuEnv {
-            dispatch_path: get("JUJU_DISPATCH_PATH").unwrap_or_default(),
-            hook_name: get("JUJU_HOOK_NAME"),
+            dispatch_path: get!("JUJU_DISPATCH_PATH")?.unwrap_or_default(),
+            hook_name: get!("JUJU_HOOK_NAME")?,
             unit_name,
-            model_name: get("JUJU_MODEL_NAME"),
-            model_uuid: get("JUJU_MODEL_UUID"),
+            model_name: get!("JUJU_MODEL_NAME")?,
+            model_uuid: get!("JUJU_MODEL_UUID")?,
             version,
-            charm_dir: get("JUJU_CHARM_DIR").map(PathBuf::from),
-            debug: get("JUJU_DEBUG").is_some(),
-            action_name: get("JUJU_ACTION_NAME"),
-            action_uuid: get("JUJU_ACTION_UUID"),
-            relation_name: get("JUJU_RELATION"),
+            charm_dir: get!("JUJU_CHARM_DIR")?.map(PathBuf::from),
+            debug: get!("JUJU_DEBUG")?.is_some(),
+            action_name: get!("JUJU_ACTION_NAME")?,
+            action_uuid: get!("JUJU_ACTION_UUID")?,
+            relation_name,
             relation_id,
-            remote_app: get("JUJU_REMOTE_APP"),
-            remote_unit: get("JUJU_REMOTE_UNIT"),
-            departing_unit: get("JUJU_DEPARTING_UNIT"),
-            storage_id: get("JUJU_STORAGE_ID"),
-            workload_name: get("JUJU_WORKLOAD_NAME"),
-            notice_id: get("JUJU_NOTICE_ID"),
-            notice_type: get("JUJU_NOTICE_TYPE"),
-            notice_key: get("JUJU_NOTICE_KEY"),
-            pebble_check_name: get("JUJU_PEBBLE_CHECK_NAME"),
-            secret_id: get("JUJU_SECRET_ID"),
-            secret_label: get("JUJU_SECRET_LABEL"),
+            remote_app,
+            remote_unit,
+            departing_unit,
+            storage_id: get!("JUJU_STORAGE_ID")?,
+            workload_name: get!("JUJU_WORKLOAD_NAME")?,
+            notice_id: get!("JUJU_NOTICE_ID")?,
+            notice_type: get!("JUJU_NOTICE_TYPE")?,
+            notice_key: get!("JUJU_NOTICE_KEY")?,
+            pebble_check_name: get!("JUJU_PEBBLE_CHECK_NAME")?,
+            secret_id: get!("JUJU_SECRET_ID")?,
+            secret_label: get!("JUJU_SECRET_LABEL")?,
             secret_revision,
-            operator_dispatch: get("OPERATOR_DISPATCH").is_some(),
-            machine_id: get("JUJU_MACHINE_ID"),
-            availability_zone: get("JUJU_AVAILABILITY_ZONE"),
-            principal_unit: get("JUJU_PRINCIPAL_UNIT"),
+            operator_dispatch: get!("OPERATOR_DISPATCH")?.is_some(),
+            machine_id: get!("JUJU_MACHINE_ID")?,
+            availability_zone: get!("JUJU_AVAILABILITY_ZONE")?,
+            principal_unit,
         })
     }
 
-    /// Every variable [`JujuEnv::from_vars`] reads.
-    const VARIABLES: &[&str] = &[
+    /// Every variable [`JujuEnv::read`] reads.
+    pub(crate) const VARIABLES: &[&str] = &[
         "JUJU_ACTION_NAME",
         "JUJU_ACTION_UUID",
         "JUJU_AVAILABILITY_ZONE",
@@ -246,15 +255,26 @@ impl JujuEnv {
     /// The event's name: the basename of `JUJU_DISPATCH_PATH` with `-` as `_`, plus
     /// `_action` under `actions/` (`hooks/db-relation-changed` → `db_relation_changed`).
     pub fn event_kind(&self) -> String {
-        let path = Path::new(&self.dispatch_path);
-        let name = path.file_name().map(|n| n.to_string_lossy().replace('-', "_")).unwrap_or_default();
-        let under_actions = path.parent().and_then(Path::file_name).is_some_and(|p| p == "actions");
-        if under_actions { format!("{name}_action") } else { name }
+        let (name, under_actions) = self.dispatch_name();
+        let mut kind = name.replace('-', "_");
+        if under_actions {
+            kind.push_str("_action");
+        }
+        kind
+    }
+
+    /// The last component of `JUJU_DISPATCH_PATH`, and whether the one before it is
+    /// `actions` (as `Path` would split it: trailing and repeated `/` and `.` ignored).
+    fn dispatch_name(&self) -> (&str, bool) {
+        let mut parts = self.dispatch_path.rsplit('/').filter(|part| !part.is_empty() && *part != ".");
+        let name = parts.next().filter(|name| *name != "..").unwrap_or_default();
+        (name, parts.next() == Some("actions"))
     }
 
     /// Whether this dispatch runs an action.
     pub fn is_action(&self) -> bool {
-        self.event_kind().ends_with("_action")
+        let (name, under_actions) = self.dispatch_name();
+        under_actions || name.ends_with("_action") || name.ends_with("-action")
     }
 
     /// The application's name: the unit name before `/`.
@@ -268,6 +288,139 @@ impl JujuEnv {
             .clone()
             .or_else(|| self.remote_unit.as_ref().and_then(|u| u.split_once('/').map(|(app, _)| app.to_owned())))
     }
+}
+
+/// The listed variables' values as the operating system gave them, by their place in
+/// [`JujuEnv::VARIABLES`].
+#[derive(Default)]
+struct Found([Option<OsString>; JujuEnv::VARIABLES.len()]);
+
+impl Found {
+    /// The process's own variables, in one pass. Looking each up by name (`var_os`) costs a
+    /// scan of the environment per lookup, and Juju's is mostly `JUJU_*` names sharing their
+    /// first bytes; copying it all (`vars_os`) costs two allocations per variable. On Linux
+    /// the block the process started with is read at once, and only the values wanted are
+    /// copied: `ops::main` reads it before anything could change the environment.
+    fn from_process() -> Found {
+        use std::os::unix::ffi::{OsStrExt, OsStringExt};
+        let mut found = Found::default();
+        match std::fs::read("/proc/self/environ") {
+            Ok(block) => {
+                let mut start = 0;
+                for end in memchr::memchr_iter(0, &block).chain([block.len()]) {
+                    let entry = &block[start..end];
+                    start = end + 1;
+                    // Most of a hook's environment is not Juju's context.
+                    if !(entry.starts_with(b"JUJU_") || entry.starts_with(b"OPERATOR_DISPATCH=")) {
+                        continue;
+                    }
+                    if let Some(eq) = memchr::memchr(b'=', entry) {
+                        let (name, value) = (&entry[..eq], &entry[eq + 1..]);
+                        if let Some(at) = variable_slot(name) {
+                            found.fill(at, || OsString::from_vec(value.to_vec()));
+                        }
+                    }
+                }
+            }
+            Err(_) => {
+                for (name, value) in std::env::vars_os() {
+                    found.keep(name.as_bytes(), value);
+                }
+            }
+        }
+        found
+    }
+
+    /// Keeps `value` if `name` is listed.
+    fn keep(&mut self, name: &[u8], value: OsString) {
+        if let Some(at) = variable_slot(name) {
+            self.fill(at, || value);
+        }
+    }
+
+    /// The first of a repeated name counts, as for `getenv`.
+    fn fill(&mut self, at: usize, value: impl FnOnce() -> OsString) {
+        if self.0[at].is_none() {
+            self.0[at] = Some(value());
+        }
+    }
+
+    /// A variable's value, once: `None` when unset or empty (empty counts as unset, as in
+    /// Python ops), an error naming it when it is not UTF-8.
+    fn take(&mut self, name: &'static str, at: usize) -> Result<Option<String>, EnvError> {
+        match self.0[at].take().map(OsString::into_string) {
+            None => Ok(None),
+            Some(Ok(text)) => Ok(Some(text).filter(|t| !t.is_empty())),
+            Some(Err(_)) => Err(EnvError::NotUtf8 { name: name.to_owned() }),
+        }
+    }
+}
+
+/// Where `name` is in [`JujuEnv::VARIABLES`], if it is listed.
+fn variable_slot(name: &[u8]) -> Option<usize> {
+    // Only the listed names of the same length are compared: a handful at most, where a
+    // scan of the list compared the length of every entry for every variable of the hook.
+    let (start, end) = *BY_LENGTH.buckets.get(name.len())?;
+    BY_LENGTH.order[start..end].iter().copied().find(|&at| JujuEnv::VARIABLES[at].as_bytes() == name)
+}
+
+/// [`JujuEnv::VARIABLES`]' places, ordered by the length of the name, and for each length
+/// the range of `order` holding the names that long; built when the charm is compiled.
+struct ByLength {
+    order: [usize; JujuEnv::VARIABLES.len()],
+    buckets: [(usize, usize); MAX_VARIABLE_LEN + 1],
+}
+
+/// Longer than any listed name.
+const MAX_VARIABLE_LEN: usize = 32;
+
+const BY_LENGTH: ByLength = {
+    let names = JujuEnv::VARIABLES;
+    let mut order = [0; JujuEnv::VARIABLES.len()];
+    let mut buckets = [(0, 0); MAX_VARIABLE_LEN + 1];
+    let mut filled = 0;
+    let mut len = 0;
+    while len <= MAX_VARIABLE_LEN {
+        let start = filled;
+        let mut at = 0;
+        while at < names.len() {
+            assert!(names[at].len() <= MAX_VARIABLE_LEN, "a listed name is longer than MAX_VARIABLE_LEN");
+            if names[at].len() == len {
+                order[filled] = at;
+                filled += 1;
+            }
+            at += 1;
+        }
+        buckets[len] = (start, filled);
+        len += 1;
+    }
+    ByLength { order, buckets }
+};
+
+/// Where `name` is in [`JujuEnv::VARIABLES`], when the charm is compiled.
+const fn variable_index(name: &str) -> usize {
+    let mut at = 0;
+    while at < JujuEnv::VARIABLES.len() {
+        if bytes_equal(JujuEnv::VARIABLES[at].as_bytes(), name.as_bytes()) {
+            return at;
+        }
+        at += 1;
+    }
+    panic!("a variable JujuEnv reads is missing from JujuEnv::VARIABLES")
+}
+
+const fn bytes_equal(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut at = 0;
+    while at < a.len() {
+        if a[at] != b[at] {
+            return false;
+        }
+        at += 1;
+    }
+    true
 }
 
 /// The variables that say which event a hook is about (which relation, unit, storage,
@@ -404,6 +557,38 @@ mod tests {
     }
 
     #[test]
+    fn event_names_split_the_path_as_path_does() {
+        // The names are read by splitting on `/`, as `Path::file_name` and `parent` would.
+        use std::path::Path;
+        let by_path = |dispatch: &str| {
+            let path = Path::new(dispatch);
+            let name = path.file_name().map(|n| n.to_string_lossy().replace('-', "_")).unwrap_or_default();
+            let under_actions = path.parent().and_then(Path::file_name).is_some_and(|p| p == "actions");
+            if under_actions { format!("{name}_action") } else { name }
+        };
+        for dispatch in [
+            "hooks/install",
+            "actions/backup",
+            "/var/lib/juju/charm/actions/backup",
+            "hooks/install/",
+            "hooks//install",
+            "hooks/./install",
+            "actions/./backup",
+            "actions/backup/.",
+            "install",
+            "hooks/..",
+            "/",
+            "a/actions/b-c",
+        ] {
+            assert_eq!(kind(dispatch), by_path(dispatch), "{dispatch}");
+        }
+        let action = |dispatch: &str| JujuEnv::from_vars([("JUJU_DISPATCH_PATH", dispatch)]).unwrap().is_action();
+        assert!(action("actions/backup"));
+        assert!(action("hooks/odd-action"));
+        assert!(!action("hooks/install"));
+    }
+
+    #[test]
     fn empty_values_are_unset() {
         let ctx = JujuEnv::from_vars([("JUJU_REMOTE_APP", ""), ("JUJU_VERSION", "")]).unwrap();
         assert_eq!(ctx.remote_app, None);
@@ -469,6 +654,25 @@ mod tests {
         }
         let err = JujuEnv::from_vars([("JUJU_SECRET_REVISION", "two")]).unwrap_err();
         assert!(err.to_string().contains("JUJU_SECRET_REVISION"), "{err}");
+    }
+
+    #[test]
+    fn each_listed_variable_has_its_own_slot() {
+        for (at, name) in JujuEnv::VARIABLES.iter().enumerate() {
+            assert_eq!(variable_slot(name.as_bytes()), Some(at), "{name}");
+            assert_eq!(variable_index(name), at, "{name}");
+        }
+        assert_eq!(variable_slot(b"JUJU_CONTEXT_ID"), None);
+        assert_eq!(variable_slot(b"JUJU_UNIT_NAMES"), None);
+        assert_eq!(variable_slot(b"PATH"), None);
+    }
+
+    #[test]
+    fn the_process_environment_reads_as_juju_gives_it() {
+        // This test process has no JUJU_UNIT_NAME: reading it is not an error, only the
+        // dispatch check is.
+        assert_eq!(JujuEnv::from_env().unwrap_err(), EnvError::Missing { name: "JUJU_DISPATCH_PATH" });
+        assert!(JujuEnv::read(Found::from_process()).is_ok());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! Any error or panic stops the dispatch before step 6's write, so nothing of it persists.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::panic::{self, AssertUnwindSafe};
@@ -80,7 +81,8 @@ type Saver = Box<dyn Fn() -> Result<Value, serde_json::Error>>;
 
 struct Observer<C> {
     kind: &'static str,
-    name: String,
+    /// The handler's short type name, borrowed from the binary unless it needed a suffix.
+    name: Cow<'static, str>,
     /// Custom events are rebuilt from their data; hook events from the hook's variables.
     custom: bool,
     build: fn(&EventInputs<'_>) -> Result<ErasedEvent, ModelError>,
@@ -170,18 +172,25 @@ pub struct Framework<C: CharmBase> {
     savers: Vec<(String, Saver)>,
     load_errors: Vec<StoredStateError>,
     emitter: Emitter,
+    /// Whether the state differs from the document loaded (a stored value or the queue).
+    dirty: bool,
+    /// Whether the report keeps every emission and delivery (for tests).
+    record: bool,
 }
 
 impl<C: CharmBase> Framework<C> {
-    fn new(core: Rc<ModelCore>, state: UnitState) -> Self {
+    fn new(core: Rc<ModelCore>, state: UnitState, record: bool) -> Self {
         Framework {
             model: Model::new(core.clone()),
             core,
-            observers: Vec::new(),
+            // A charm observes a dozen or so events: grown once, if ever.
+            observers: Vec::with_capacity(16),
             state,
             savers: Vec::new(),
             load_errors: Vec::new(),
             emitter: Emitter::default(),
+            dirty: false,
+            record,
         }
     }
 
@@ -249,7 +258,7 @@ impl<C: CharmBase> Framework<C> {
     pub fn observe_as<E: Event, H: Handler<C, E>>(&mut self, name: &str, source: EventSource<E>, handler: H) {
         self.observe(source, handler);
         if let Some(observer) = self.observers.last_mut() {
-            observer.name = name.to_owned();
+            observer.name = Cow::Owned(name.to_owned());
         }
     }
 
@@ -296,11 +305,11 @@ impl<C: CharmBase> Framework<C> {
     where
         H: Fn(&mut C, &AnyEvent<'_>) -> HandlerResult + 'static,
     {
-        let base = short_name(std::any::type_name::<H>()).to_owned();
+        let base = short_name(std::any::type_name::<H>());
         let handler = Rc::new(handler);
         for trigger in triggers {
             let taken = self.observers.iter().any(|o| o.kind == trigger.kind && o.name == base);
-            let name = if taken { self.unique_name(&base) } else { base.clone() };
+            let name = if taken { self.unique_name(base) } else { Cow::Borrowed(base) };
             let handler = handler.clone();
             let (kind, flag) = (trigger.kind, trigger.flag);
             self.observers.push(Observer {
@@ -322,14 +331,14 @@ impl<C: CharmBase> Framework<C> {
 
     /// Closures all share one type name, so later ones get a `#2`, `#3` suffix (stable
     /// as long as the registration order is).
-    fn unique_name(&self, base: &str) -> String {
+    fn unique_name(&self, base: &'static str) -> Cow<'static, str> {
         // `base`, or `base#n`; without building a string per observer.
         let same = self
             .observers
             .iter()
             .filter(|o| o.name.strip_prefix(base).is_some_and(|rest| rest.is_empty() || rest.starts_with('#')))
             .count();
-        if same == 0 { base.to_owned() } else { format!("{base}#{}", same + 1) }
+        if same == 0 { Cow::Borrowed(base) } else { Cow::Owned(format!("{base}#{}", same + 1)) }
     }
 
     /// Stored state of type `T` under `name` (unique in the charm): what was stored
@@ -447,6 +456,7 @@ impl<C: CharmBase> Framework<C> {
     }
 
     fn queue(&mut self, kind: &str, observer: &str, snapshot: Value) {
+        self.dirty = true;
         let sequence = self.state.next_sequence;
         self.state.next_sequence += 1;
         self.state.deferred.push(DeferredEvent {
@@ -465,11 +475,15 @@ impl<C: CharmBase> Framework<C> {
         emission: Emission<'_>,
         report: &mut DispatchReport,
     ) -> Result<(), DispatchError> {
-        report.emitted.push(Emitted { event: emission.kind.to_owned(), data: emission.payload.cloned() });
+        if self.record {
+            report.emitted.push(Emitted { event: emission.kind.to_owned(), data: emission.payload.cloned() });
+        }
         let indices: Vec<usize> =
             (0..self.observers.len()).filter(|&i| self.observers[i].kind == emission.kind).collect();
         let Some(&first) = indices.first() else { return Ok(()) };
-        let snapshot = match emission.payload {
+        // What a deferral would queue; made only when the queue is looked at or grows.
+        let mut snapshot = None;
+        let make_snapshot = || match emission.payload {
             Some(payload) => payload.clone(),
             None => serde_json::to_value(emission.context.event_vars()).unwrap_or(Value::Null),
         };
@@ -484,14 +498,17 @@ impl<C: CharmBase> Framework<C> {
             .map_err(|error| DispatchError::Event { event: emission.kind.to_owned(), error })?;
         for index in indices {
             let name = self.observers[index].name.clone();
-            if self.is_queued(emission.kind, &name, &snapshot) {
+            if !self.state.deferred.is_empty()
+                && self.is_queued(emission.kind, &name, snapshot.get_or_insert_with(make_snapshot))
+            {
                 log::debug!("Skipping {} for {name}: an identical event is already in the queue", emission.kind);
                 continue;
             }
             let deferred = self.call(charm, index, event.as_ref(), emission.kind, false, report)?;
             if deferred {
                 log::debug!("Deferring {} for {name}.", emission.kind);
-                self.queue(emission.kind, &name, snapshot.clone());
+                let snapshot = snapshot.get_or_insert_with(make_snapshot).clone();
+                self.queue(emission.kind, &name, snapshot);
             }
             self.deliver_custom(charm, emission.context, report)?;
         }
@@ -508,19 +525,21 @@ impl<C: CharmBase> Framework<C> {
         report: &mut DispatchReport,
     ) -> Result<bool, DispatchError> {
         let observer = &self.observers[index];
-        report.deliveries.push(Delivery {
-            event: kind.to_owned(),
-            observer: observer.name.clone(),
-            reemitted,
-            deferred: false,
-        });
+        if self.record {
+            report.deliveries.push(Delivery {
+                event: kind.to_owned(),
+                observer: observer.name.to_string(),
+                reemitted,
+                deferred: false,
+            });
+        }
         let deferred = (observer.call)(charm, event).map_err(|error| {
             if matches!(error.downcast_ref::<ModelError>(), Some(ModelError::Rebooting)) {
                 return DispatchError::Rebooting;
             }
-            DispatchError::Handler { event: kind.to_owned(), observer: observer.name.clone(), error }
+            DispatchError::Handler { event: kind.to_owned(), observer: observer.name.to_string(), error }
         })?;
-        if let Some(delivery) = report.deliveries.last_mut() {
+        if let Some(delivery) = report.deliveries.last_mut().filter(|_| self.record) {
             delivery.deferred = deferred;
         }
         Ok(deferred)
@@ -569,7 +588,9 @@ impl<C: CharmBase> Framework<C> {
             }
             self.deliver_custom(charm, context, report)?;
         }
-        // Events re-deferred keep their place, ahead of any queued meanwhile.
+        // Delivered or dropped events change the queue; re-deferred ones keep their place,
+        // ahead of any queued meanwhile (which marked it changed already).
+        self.dirty |= kept.len() != total;
         kept.append(&mut self.state.deferred);
         kept.sort_by_key(|n| n.sequence);
         self.state.deferred = kept;
@@ -642,7 +663,8 @@ impl<C: CharmBase> Framework<C> {
     }
 
     /// The state to save: the queue as it now is, and every stored state's current value.
-    fn state_to_save(mut self) -> Result<UnitState, DispatchError> {
+    /// The document to save, and whether it differs from the one loaded.
+    fn state_to_save(mut self) -> Result<(UnitState, bool), DispatchError> {
         for (key, save) in &self.savers {
             let value = save().map_err(|error| {
                 DispatchError::StoredState(StoredStateError::Unwritable { name: key.clone(), error })
@@ -652,9 +674,12 @@ impl<C: CharmBase> Framework<C> {
             if depth > limit {
                 return Err(DispatchError::StoredState(StoredStateError::TooDeep { name: key.clone(), depth, limit }));
             }
-            self.state.stored.insert(key.clone(), value);
+            if self.state.stored.get(key) != Some(&value) {
+                self.dirty = true;
+                self.state.stored.insert(key.clone(), value);
+            }
         }
-        Ok(self.state)
+        Ok((self.state, self.dirty))
     }
 }
 
@@ -667,11 +692,20 @@ struct Emission<'a> {
 
 /// The last two segments of a type path: `HelloCharm::on_install`.
 fn short_name(path: &'static str) -> &'static str {
-    let mut depth = 0;
-    for (at, _) in path.rmatch_indices("::") {
-        depth += 1;
-        if depth == 2 {
-            return &path[at + 2..];
+    // From the end, `:` by `:` (memrchr): `rmatch_indices("::")` built a substring searcher
+    // per call, which cost more than the rest of registering an observer.
+    let bytes = path.as_bytes();
+    let mut end = bytes.len();
+    let mut separators = 0;
+    while let Some(at) = memchr::memrchr(b':', &bytes[..end]) {
+        if at > 0 && bytes[at - 1] == b':' {
+            separators += 1;
+            if separators == 2 {
+                return &path[at + 1..];
+            }
+            end = at - 1;
+        } else {
+            end = at;
         }
     }
     path
@@ -834,12 +868,15 @@ pub(crate) struct Seam<'a, C: CharmBase> {
     pub inspect: Option<CharmHook<'a, C>>,
     /// A custom event (its kind and data) to emit instead of the hook's event.
     pub custom: Option<(String, Value)>,
+    /// Whether the report lists every emission and delivery (a dispatch under Juju needs
+    /// only the outcome).
+    pub record: bool,
 }
 
 impl<'a, C: CharmBase> Seam<'a, C> {
     /// A dispatch that builds the charm with `build` and changes nothing else.
     pub fn new(build: &'a dyn Fn(&mut Framework<C>) -> C) -> Self {
-        Seam { build, prepare: None, inspect: None, custom: None }
+        Seam { build, prepare: None, inspect: None, custom: None, record: false }
     }
 }
 
@@ -865,10 +902,10 @@ fn run<C: CharmBase>(
     store: &dyn StateStore,
     mut seam: Seam<'_, C>,
 ) -> Result<DispatchReport, DispatchError> {
-    let context = core.context.clone();
+    let context = &core.context;
     let kind = seam.custom.as_ref().map_or_else(|| context.event_kind(), |(kind, _)| kind.clone());
     let loaded = store.load()?;
-    let mut framework = Framework::<C>::new(core.clone(), loaded.clone());
+    let mut framework = Framework::<C>::new(core.clone(), loaded, seam.record);
     let mut charm = (seam.build)(&mut framework);
     if !framework.load_errors.is_empty() {
         return Err(DispatchError::StoredState(framework.load_errors.remove(0)));
@@ -883,41 +920,33 @@ fn run<C: CharmBase>(
     };
     let restricted = RESTRICTED.contains(&kind.as_str());
     if !restricted {
-        framework.reemit(&mut charm, &context, &mut report)?;
+        framework.reemit(&mut charm, context, &mut report)?;
     }
     if let Some((_, data)) = &seam.custom {
-        let emission = Emission { kind: &kind, context: &context, payload: Some(data), collected: None };
+        let emission = Emission { kind: &kind, context, payload: Some(data), collected: None };
         framework.emit(&mut charm, emission, &mut report)?;
-        framework.deliver_custom(&mut charm, &context, &mut report)?;
+        framework.deliver_custom(&mut charm, context, &mut report)?;
     } else if COLLECT_STATUS.contains(&kind.as_str()) {
         // The collect-status phase below runs them.
     } else if report.known {
-        framework.emit(
-            &mut charm,
-            Emission { kind: &kind, context: &context, payload: None, collected: None },
-            &mut report,
-        )?;
+        framework.emit(&mut charm, Emission { kind: &kind, context, payload: None, collected: None }, &mut report)?;
     } else {
         log::debug!("Event {kind} not defined for {}.", core.meta.name);
     }
     if !restricted {
-        framework.collect_status(&mut charm, Target::App, &context, &mut report)?;
-        framework.collect_status(&mut charm, Target::Unit, &context, &mut report)?;
+        framework.collect_status(&mut charm, Target::App, context, &mut report)?;
+        framework.collect_status(&mut charm, Target::Unit, context, &mut report)?;
     }
     for kind in ["pre_commit", "commit"] {
-        framework.emit(
-            &mut charm,
-            Emission { kind, context: &context, payload: None, collected: None },
-            &mut report,
-        )?;
+        framework.emit(&mut charm, Emission { kind, context, payload: None, collected: None }, &mut report)?;
     }
     if let Some(inspect) = seam.inspect.take() {
         inspect(&mut charm);
     }
     drop(charm);
-    let state = framework.state_to_save()?;
+    let (state, changed) = framework.state_to_save()?;
     // An unchanged document is not written again: no fsync on the common path.
-    if state != loaded {
+    if changed {
         store.save(&state)?;
     }
     report.deferred = state.deferred;

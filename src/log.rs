@@ -5,12 +5,15 @@
 //! running on the current thread, so the in-memory Juju records log lines too.
 
 use std::cell::RefCell;
+use std::mem::ManuallyDrop;
 use std::rc::Rc;
 
 use crate::backend::{Backend, LogLevel};
 
 thread_local! {
-    static CURRENT: RefCell<Option<Rc<dyn Backend>>> = const { RefCell::new(None) };
+    /// The dispatch's backend. Held as `ManuallyDrop` so that the slot has no destructor to
+    /// register with the C runtime: `with_backend` drops what it put there itself.
+    static CURRENT: RefCell<Option<ManuallyDrop<Rc<dyn Backend>>>> = const { RefCell::new(None) };
     /// `JUJU_DEBUG` is set: records also go to stderr, as ops adds a stream handler.
     static ALSO_STDERR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -30,7 +33,7 @@ impl log::Log for JujuLogger {
         }
         let message = record.args().to_string();
         let sent = CURRENT.with(|current| {
-            let backend = current.borrow().clone()?;
+            let backend = Rc::clone(current.borrow().as_deref()?);
             Some(send(backend.as_ref(), level(record.level()), &message))
         });
         if ALSO_STDERR.get() {
@@ -53,6 +56,9 @@ pub const MAX_LOG_LINE_LEN: usize = 131_071;
 /// Sends `message` through `juju-log`, split as ops splits it when it is too long for one
 /// command line: a header, then chunks of at most [`MAX_LOG_LINE_LEN`] characters.
 pub fn send(backend: &dyn Backend, level: LogLevel, message: &str) -> Result<(), crate::backend::BackendError> {
+    if message.len() <= MAX_LOG_LINE_LEN {
+        return backend.juju_log(level, message);
+    }
     for part in split(message) {
         backend.juju_log(level, part.as_ref())?;
     }
@@ -60,10 +66,12 @@ pub fn send(backend: &dyn Backend, level: LogLevel, message: &str) -> Result<(),
 }
 
 fn split(message: &str) -> Vec<std::borrow::Cow<'_, str>> {
-    let chars: Vec<(usize, char)> = message.char_indices().collect();
-    if chars.len() <= MAX_LOG_LINE_LEN {
+    // A message has at most as many characters as bytes: almost every one is short enough
+    // to go as it is without counting or indexing its characters.
+    if message.len() <= MAX_LOG_LINE_LEN || message.chars().count() <= MAX_LOG_LINE_LEN {
         return vec![message.into()];
     }
+    let chars: Vec<(usize, char)> = message.char_indices().collect();
     let header = format!("Log string greater than {MAX_LOG_LINE_LEN}. Splitting into multiple chunks: ");
     let mut parts = vec![header.into()];
     for chunk in chars.chunks(MAX_LOG_LINE_LEN) {
@@ -91,13 +99,14 @@ pub(crate) fn with_backend<R>(backend: Rc<dyn Backend>, debug: bool, f: impl FnO
     if log::set_logger(&LOGGER).is_ok() {
         log::set_max_level(log::LevelFilter::Debug);
     }
-    let previous = CURRENT.with(|current| current.replace(Some(backend)));
+    let previous = CURRENT.with(|current| current.replace(Some(ManuallyDrop::new(backend))));
     let previous_debug = ALSO_STDERR.replace(debug);
-    struct Restore(Option<Rc<dyn Backend>>, bool);
+    struct Restore(Option<ManuallyDrop<Rc<dyn Backend>>>, bool);
     impl Drop for Restore {
         fn drop(&mut self) {
             let previous = self.0.take();
-            CURRENT.with(|current| *current.borrow_mut() = previous);
+            let ours = CURRENT.with(|current| current.replace(previous));
+            drop(ours.map(ManuallyDrop::into_inner));
             ALSO_STDERR.set(self.1);
         }
     }

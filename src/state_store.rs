@@ -189,7 +189,8 @@ fn to_text(data: &UnitState) -> Result<String, StoreError> {
         return Err(StoreError::TooDeep);
     }
     // Cannot fail: every map has string keys, and serde_json's writer has no depth limit.
-    let text = serde_json::to_string_pretty(data).map_err(|_| StoreError::TooDeep)?;
+    // Compact: a machine's file, read back by the next dispatch (`jq .` shows it to a person).
+    let text = serde_json::to_string(data).map_err(|_| StoreError::TooDeep)?;
     if text.len() as u64 > MAX_STATE_BYTES {
         return Err(StoreError::TooLarge { size: text.len() as u64 });
     }
@@ -276,10 +277,13 @@ impl LocalFile {
     }
 
     fn sibling(&self, suffix: &str) -> PathBuf {
-        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
-        name.push(".");
-        name.push(suffix);
-        self.path.with_file_name(name)
+        // The path always ends in the file's name (`in_dir` joins STATE_FILE), so appending
+        // to the whole path appends to the name, without parsing the path into components.
+        let mut path = std::ffi::OsString::with_capacity(self.path.as_os_str().len() + 1 + suffix.len());
+        path.push(&self.path);
+        path.push(".");
+        path.push(suffix);
+        PathBuf::from(path)
     }
 
     fn dir(&self) -> &Path {

@@ -106,14 +106,18 @@ impl<T: StoredType> Stored<T> {
 /// (the default's fields fill in only the keys the stored object lacks).
 pub(crate) fn load<T: StoredType>(saved: Option<&Value>) -> Result<T, serde_json::Error> {
     let Some(saved) = saved else { return Ok(T::default()) };
-    let merged = match (serde_json::to_value(T::default())?, saved) {
-        (Value::Object(mut defaults), Value::Object(saved)) => {
-            defaults.extend(saved.iter().map(|(k, v)| (k.clone(), v.clone())));
-            Value::Object(defaults)
+    match (serde_json::to_value(T::default())?, saved) {
+        // Every field was stored (the usual case): read it where it is, without copying
+        // it into the defaults first; the result is the same.
+        (Value::Object(defaults), Value::Object(fields)) if defaults.keys().all(|k| fields.contains_key(k)) => {
+            T::deserialize(saved)
         }
-        (_, saved) => saved.clone(),
-    };
-    serde_json::from_value(merged)
+        (Value::Object(mut defaults), Value::Object(fields)) => {
+            defaults.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+            serde_json::from_value(Value::Object(defaults))
+        }
+        (_, saved) => T::deserialize(saved),
+    }
 }
 
 #[cfg(test)]

@@ -37,8 +37,19 @@ pub const SOCKET_DIR_VAR: &str = "JUJU_OPS_CONTAINERS_DIR";
 /// The path of a container's Pebble socket: `/charm/containers/<name>/pebble.socket`
 /// (or under `JUJU_OPS_CONTAINERS_DIR`).
 pub fn socket_path(container: &str) -> PathBuf {
-    let dir = std::env::var_os(SOCKET_DIR_VAR).map_or_else(|| PathBuf::from(PEBBLE_SOCKET_DIR), PathBuf::from);
-    dir.join(container).join("pebble.socket")
+    // The override is read once per process; the path is built in one allocation (a
+    // container name is a single path component: Juju's names have no `/`).
+    static DIR: std::sync::OnceLock<Option<std::ffi::OsString>> = std::sync::OnceLock::new();
+    let dir = DIR.get_or_init(|| std::env::var_os(SOCKET_DIR_VAR));
+    let dir = dir.as_deref().unwrap_or(PEBBLE_SOCKET_DIR.as_ref());
+    let mut path = std::ffi::OsString::with_capacity(dir.len() + container.len() + "//pebble.socket".len());
+    path.push(dir);
+    if !dir.as_encoded_bytes().ends_with(b"/") {
+        path.push("/");
+    }
+    path.push(container);
+    path.push("/pebble.socket");
+    PathBuf::from(path)
 }
 
 /// An error talking to Pebble.

@@ -176,7 +176,7 @@ impl<C: CharmBase> Context<C> {
             Some(factory) => factory.as_ref(),
             None => &new,
         };
-        let seam = Seam { build, prepare, inspect, custom: event.custom.clone() };
+        let seam = Seam { build, prepare, inspect, custom: event.custom.clone(), record: true };
         let result = dispatch_with::<C>(backend.clone() as Rc<dyn Backend>, context, store, seam);
         let (mut state, action, record) = backend.take();
         match result {

@@ -35,6 +35,11 @@ fn main() {
         probe(&args[1..]);
         return;
     }
+    // `-- packed` runs the packed-charm section alone (it packs and times on its own).
+    if args.iter().any(|a| a == "packed") {
+        packed_at_the_floor();
+        return;
+    }
     let juju = FakeJuju::new(Path::new(TOOL), &state()).expect("set up the fake Juju");
     println!("HelloCharm dispatch benchmark ({ROUNDS} rounds, fake hook tools, release profile)\n");
     calls_per_event(&juju);
@@ -317,8 +322,9 @@ fn packed_at_the_floor() {
     let floor = || {
         let mut command = juju.command(Path::new(REPLAY));
         command.arg(&replay).arg("--write-state").arg(&state_file).arg(&written);
-        command
+        as_juju_runs_it(command)
     };
+    let dispatch_command = |juju: &FakeJuju, dispatch: &Path| as_juju_runs_it(dispatch_command(juju, dispatch));
     let (mut ours, mut base) = (Vec::new(), Vec::new());
     for round in 0..ROUNDS + 10 {
         reset();
@@ -365,20 +371,68 @@ fn dispatch_command(juju: &FakeJuju, dispatch: &Path) -> Command {
     command
 }
 
+/// `command` with the environment Juju gives a hook and nothing else: Juju builds it from
+/// scratch (the hook's `JUJU_*` context, proxies, `PATH` with the tools first, locale and
+/// apt settings), so the benchmark's own environment (cargo's variables, the shell's) does
+/// not make the charm's lookups dearer than they are on a unit. The fake tools' two
+/// variables stay.
+fn as_juju_runs_it(mut command: Command) -> Command {
+    let set: Vec<(std::ffi::OsString, std::ffi::OsString)> =
+        command.get_envs().filter_map(|(key, value)| Some((key.to_owned(), value?.to_owned()))).collect();
+    let charm_dir = set.iter().find(|(key, _)| key == "JUJU_CHARM_DIR").map(|(_, dir)| dir.clone()).unwrap_or_default();
+    command.env_clear();
+    command.envs(set);
+    command.env("CHARM_DIR", charm_dir);
+    let context_id = format!("hello/0-config-changed-{}", std::process::id());
+    for (key, value) in [
+        ("JUJU_DISPATCH_PATH", "hooks/config-changed"),
+        ("JUJU_CONTEXT_ID", context_id.as_str()),
+        ("JUJU_HOOK_NAME", "config-changed"),
+        ("JUJU_AGENT_SOCKET_ADDRESS", "@/var/lib/juju/agents/unit-hello-0/agent.socket"),
+        ("JUJU_AGENT_SOCKET_NETWORK", "unix"),
+        ("JUJU_API_ADDRESSES", "10.1.0.2:17070"),
+        ("JUJU_MACHINE_ID", ""),
+        ("JUJU_PRINCIPAL_UNIT", ""),
+        ("JUJU_AVAILABILITY_ZONE", ""),
+        ("CLOUD_API_VERSION", "1.31.0"),
+        ("JUJU_CHARM_HTTP_PROXY", ""),
+        ("JUJU_CHARM_HTTPS_PROXY", ""),
+        ("JUJU_CHARM_FTP_PROXY", ""),
+        ("JUJU_CHARM_NO_PROXY", "127.0.0.1,localhost,::1"),
+        ("KUBERNETES_SERVICE_HOST", "10.152.183.1"),
+        ("KUBERNETES_SERVICE_PORT", "443"),
+        ("APT_LISTCHANGES_FRONTEND", "none"),
+        ("DEBIAN_FRONTEND", "noninteractive"),
+        ("LANG", "C.UTF-8"),
+        ("TERM", "tmux-256color"),
+    ] {
+        command.env(key, value);
+    }
+    command
+}
+
 /// Instructions executed by the program alone (not the tools it runs): callgrind's total.
 fn callgrind(command: Command, juju: &FakeJuju) -> Option<u64> {
-    let out_file = juju.charm_dir().join("callgrind.out");
+    // DISPATCH_BENCH_CALLGRIND_DIR keeps each profile there, for callgrind_annotate.
+    let keep = std::env::var_os("DISPATCH_BENCH_CALLGRIND_DIR").map(PathBuf::from);
+    let name = command.get_program().to_string_lossy().rsplit('/').next().unwrap_or("program").to_string();
+    let out_file = match &keep {
+        Some(dir) => dir.join(format!("callgrind.{name}.out")),
+        None => juju.charm_dir().join("callgrind.out"),
+    };
     let mut valgrind = Command::new("valgrind");
     valgrind
         .args(["--tool=callgrind", "--trace-children=no"])
         .arg(format!("--callgrind-out-file={}", out_file.display()))
         .arg(command.get_program())
         .args(command.get_args());
+    // The commands measured here carry their whole environment (`as_juju_runs_it`):
+    // valgrind passes it on to the program as it is, and adds nothing of this process's.
+    valgrind.env_clear();
     for (key, value) in command.get_envs() {
-        match value {
-            Some(value) => valgrind.env(key, value),
-            None => valgrind.env_remove(key),
-        };
+        if let Some(value) = value {
+            valgrind.env(key, value);
+        }
     }
     valgrind.current_dir(command.get_current_dir().unwrap_or(Path::new(".")));
     let status = valgrind.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).status().ok()?;
