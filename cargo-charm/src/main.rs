@@ -66,6 +66,7 @@ fn main() -> ExitCode {
                     new.path.display(),
                     files.len()
                 );
+                lock(&new.path);
             })
         }
         Command::Pack(pack) => {
@@ -85,5 +86,25 @@ fn main() -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Writes the new crate's `Cargo.lock`, so that every build of the charm, `charmcraft pack`'s
+/// (`cargo install --locked`) as well as `cargo charm pack`'s, uses the same dependency
+/// versions. Best effort: resolving needs the registry, and the crate is usable without it.
+fn lock(path: &std::path::Path) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .arg("generate-lockfile")
+        .arg("--quiet")
+        .arg("--manifest-path")
+        .arg(path.join("Cargo.toml"))
+        .status();
+    match status {
+        Ok(status) if status.success() => eprintln!("Locked its dependencies in Cargo.lock"),
+        _ => eprintln!(
+            "Cargo.lock not written (could not resolve the dependencies now): run `cargo generate-lockfile` in {} before packing, so that builds use the same versions",
+            path.display()
+        ),
     }
 }
