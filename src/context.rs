@@ -302,31 +302,40 @@ impl Found {
     /// the block the process started with is read at once, and only the values wanted are
     /// copied: `ops::main` reads it before anything could change the environment.
     fn from_process() -> Found {
-        use std::os::unix::ffi::{OsStrExt, OsStringExt};
-        let mut found = Found::default();
         match std::fs::read("/proc/self/environ") {
-            Ok(block) => {
-                let mut start = 0;
-                for end in memchr::memchr_iter(0, &block).chain([block.len()]) {
-                    let entry = &block[start..end];
-                    start = end + 1;
-                    // Most of a hook's environment is not Juju's context.
-                    if !(entry.starts_with(b"JUJU_") || entry.starts_with(b"OPERATOR_DISPATCH=")) {
-                        continue;
-                    }
-                    if let Some(eq) = memchr::memchr(b'=', entry) {
-                        let (name, value) = (&entry[..eq], &entry[eq + 1..]);
-                        if let Some(at) = variable_slot(name) {
-                            found.fill(at, || OsString::from_vec(value.to_vec()));
-                        }
-                    }
+            Ok(block) => Found::from_block(&block),
+            Err(_) => Found::from_vars_os(),
+        }
+    }
+
+    /// The listed variables of an environment block: `NAME=value` entries, each ended by NUL.
+    fn from_block(block: &[u8]) -> Found {
+        use std::os::unix::ffi::OsStringExt;
+        let mut found = Found::default();
+        let mut start = 0;
+        for end in memchr::memchr_iter(0, block).chain([block.len()]) {
+            let entry = &block[start..end];
+            start = end + 1;
+            // Most of a hook's environment is not Juju's context.
+            if !(entry.starts_with(b"JUJU_") || entry.starts_with(b"OPERATOR_DISPATCH=")) {
+                continue;
+            }
+            if let Some(eq) = memchr::memchr(b'=', entry) {
+                let (name, value) = (&entry[..eq], &entry[eq + 1..]);
+                if let Some(at) = variable_slot(name) {
+                    found.fill(at, || OsString::from_vec(value.to_vec()));
                 }
             }
-            Err(_) => {
-                for (name, value) in std::env::vars_os() {
-                    found.keep(name.as_bytes(), value);
-                }
-            }
+        }
+        found
+    }
+
+    /// The listed variables, through std (where there is no `/proc`).
+    fn from_vars_os() -> Found {
+        use std::os::unix::ffi::OsStrExt;
+        let mut found = Found::default();
+        for (name, value) in std::env::vars_os() {
+            found.keep(name.as_bytes(), value);
         }
         found
     }
@@ -665,6 +674,22 @@ mod tests {
         assert_eq!(variable_slot(b"JUJU_CONTEXT_ID"), None);
         assert_eq!(variable_slot(b"JUJU_UNIT_NAMES"), None);
         assert_eq!(variable_slot(b"PATH"), None);
+    }
+
+    #[test]
+    fn an_environment_block_reads_as_getenv_would() {
+        let block = b"PATH=/bin\0JUJU_UNIT_NAME=a/0\0JUJU_UNIT_NAME=b/1\0JUJU_CONTEXT_ID=x\0JUJU_DEBUG\0\
+            OPERATOR_DISPATCH=1\0JUJU_RELATION_ID=\0JUJU_VERSION=3.6.14";
+        let env = JujuEnv::read(Found::from_block(block)).unwrap();
+        assert_eq!(env.unit_name, "a/0", "the first of a repeated name counts");
+        assert!(env.operator_dispatch);
+        assert!(!env.debug, "an entry without `=` is not a variable");
+        assert_eq!(env.relation_id, None, "empty is unset");
+        assert_eq!(env.version, JujuVersion::new(3, 6, 14), "the last entry needs no NUL");
+        // The block the process started with and std's view of it agree.
+        if let Ok(block) = std::fs::read("/proc/self/environ") {
+            assert_eq!(JujuEnv::read(Found::from_block(&block)), JujuEnv::read(Found::from_vars_os()));
+        }
     }
 
     #[test]
