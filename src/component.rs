@@ -142,7 +142,7 @@ pub(crate) const fn speaks<R: RelationEndpoint, I: InterfaceSide>() -> bool {
     }
     let mut i = 0;
     while i < I::INTERFACES.len() {
-        if str_eq(R::INTERFACE, I::INTERFACES[i]) {
+        if crate::context::str_eq(R::INTERFACE, I::INTERFACES[i]) {
             return true;
         }
         i += 1;
@@ -157,21 +157,6 @@ const fn role_eq(a: RelationRole, b: RelationRole) -> bool {
             | (RelationRole::Provides, RelationRole::Provides)
             | (RelationRole::Peer, RelationRole::Peer)
     )
-}
-
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// Event names made at run time (a component's events, an endpoint's relation events),

@@ -410,7 +410,7 @@ const BY_LENGTH: ByLength = {
 const fn variable_index(name: &str) -> usize {
     let mut at = 0;
     while at < JujuEnv::VARIABLES.len() {
-        if bytes_equal(JujuEnv::VARIABLES[at].as_bytes(), name.as_bytes()) {
+        if str_eq(JujuEnv::VARIABLES[at], name) {
             return at;
         }
         at += 1;
@@ -418,16 +418,19 @@ const fn variable_index(name: &str) -> usize {
     panic!("a variable JujuEnv reads is missing from JujuEnv::VARIABLES")
 }
 
-const fn bytes_equal(a: &[u8], b: &[u8]) -> bool {
+/// Whether two strings are equal, in a `const` context (where `==` on `str` cannot run yet);
+/// the component checks use it too.
+pub(crate) const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
     }
-    let mut at = 0;
-    while at < a.len() {
-        if a[at] != b[at] {
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
             return false;
         }
-        at += 1;
+        i += 1;
     }
     true
 }
