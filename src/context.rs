@@ -107,12 +107,7 @@ impl JujuEnv {
     /// Reads variables as the operating system gives them (bytes, not always UTF-8).
     #[cfg(test)]
     pub fn from_os_vars(vars: impl IntoIterator<Item = (OsString, OsString)>) -> Result<Self, EnvError> {
-        use std::os::unix::ffi::OsStrExt;
-        let mut found = Found::default();
-        for (name, value) in vars {
-            found.keep(name.as_bytes(), value);
-        }
-        let env = Self::read(found)?;
+        let env = Self::read(Found::from_pairs(vars))?;
         env.check_dispatch()?;
         Ok(env)
     }
@@ -132,11 +127,8 @@ impl JujuEnv {
     /// Reads the given variables (for tests and the in-memory Juju).
     #[cfg(any(test, feature = "testing"))]
     pub fn from_vars<K: AsRef<str>, V: AsRef<str>>(vars: impl IntoIterator<Item = (K, V)>) -> Result<Self, EnvError> {
-        let mut found = Found::default();
-        for (name, value) in vars {
-            found.keep(name.as_ref().as_bytes(), value.as_ref().into());
-        }
-        Self::read(found)
+        let vars = vars.into_iter().map(|(name, value)| (name.as_ref().into(), value.as_ref().into()));
+        Self::read(Found::from_pairs(vars))
     }
 
     /// Builds the context from the listed variables' values.
@@ -304,7 +296,8 @@ impl Found {
     fn from_process() -> Found {
         match std::fs::read("/proc/self/environ") {
             Ok(block) => Found::from_block(&block),
-            Err(_) => Found::from_vars_os(),
+            // Where there is no `/proc`: through std.
+            Err(_) => Found::from_pairs(std::env::vars_os()),
         }
     }
 
@@ -330,21 +323,16 @@ impl Found {
         found
     }
 
-    /// The listed variables, through std (where there is no `/proc`).
-    fn from_vars_os() -> Found {
+    /// The listed variables among `(name, value)` pairs.
+    fn from_pairs(vars: impl IntoIterator<Item = (OsString, OsString)>) -> Found {
         use std::os::unix::ffi::OsStrExt;
         let mut found = Found::default();
-        for (name, value) in std::env::vars_os() {
-            found.keep(name.as_bytes(), value);
+        for (name, value) in vars {
+            if let Some(at) = variable_slot(name.as_bytes()) {
+                found.fill(at, || value);
+            }
         }
         found
-    }
-
-    /// Keeps `value` if `name` is listed.
-    fn keep(&mut self, name: &[u8], value: OsString) {
-        if let Some(at) = variable_slot(name) {
-            self.fill(at, || value);
-        }
     }
 
     /// The first of a repeated name counts, as for `getenv`.
@@ -691,7 +679,7 @@ mod tests {
         assert_eq!(env.version, JujuVersion::new(3, 6, 14), "the last entry needs no NUL");
         // The block the process started with and std's view of it agree.
         if let Ok(block) = std::fs::read("/proc/self/environ") {
-            assert_eq!(JujuEnv::read(Found::from_block(&block)), JujuEnv::read(Found::from_vars_os()));
+            assert_eq!(JujuEnv::read(Found::from_block(&block)), JujuEnv::read(Found::from_pairs(std::env::vars_os())));
         }
     }
 

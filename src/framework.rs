@@ -539,7 +539,8 @@ impl<C: CharmBase> Framework<C> {
             }
             DispatchError::Handler { event: kind.to_owned(), observer: observer.name.to_string(), error }
         })?;
-        if let Some(delivery) = report.deliveries.last_mut().filter(|_| self.record) {
+        // Empty unless recording.
+        if let Some(delivery) = report.deliveries.last_mut() {
             delivery.deferred = deferred;
         }
         Ok(deferred)

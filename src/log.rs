@@ -56,6 +56,8 @@ pub const MAX_LOG_LINE_LEN: usize = 131_071;
 /// Sends `message` through `juju-log`, split as ops splits it when it is too long for one
 /// command line: a header, then chunks of at most [`MAX_LOG_LINE_LEN`] characters.
 pub fn send(backend: &dyn Backend, level: LogLevel, message: &str) -> Result<(), crate::backend::BackendError> {
+    // A message has at most as many characters as bytes: almost every one is short enough
+    // to go as it is, without counting its characters or collecting parts.
     if message.len() <= MAX_LOG_LINE_LEN {
         return backend.juju_log(level, message);
     }
@@ -66,9 +68,7 @@ pub fn send(backend: &dyn Backend, level: LogLevel, message: &str) -> Result<(),
 }
 
 fn split(message: &str) -> Vec<std::borrow::Cow<'_, str>> {
-    // A message has at most as many characters as bytes: almost every one is short enough
-    // to go as it is without counting or indexing its characters.
-    if message.len() <= MAX_LOG_LINE_LEN || message.chars().count() <= MAX_LOG_LINE_LEN {
+    if message.chars().count() <= MAX_LOG_LINE_LEN {
         return vec![message.into()];
     }
     let chars: Vec<(usize, char)> = message.char_indices().collect();
