@@ -37,14 +37,11 @@ impl Project {
 }
 
 /// The top-level keys charmcraft 4.5 accepts in charmcraft.yaml for a charm (its project
-/// model forbids any other), plus `extensions`, which it expands before validating.
-const CHARMCRAFT_KEYS: &[&str] = &[
+/// model forbids any other), besides [`DESCRIPTIVE_KEYS`] and [`METADATA_KEYS`], plus
+/// `extensions`, which it expands before validating.
+const CHARMCRAFT_ONLY_KEYS: &[&str] = &[
     "type",
-    "name",
-    "title",
     "version",
-    "summary",
-    "description",
     "base",
     "build-base",
     "platforms",
@@ -60,22 +57,9 @@ const CHARMCRAFT_KEYS: &[&str] = &[
     "analysis",
     "charmhub",
     "charm-libs",
-    "links",
     "extensions",
     "config",
     "actions",
-    "assumes",
-    "charm-user",
-    "containers",
-    "devices",
-    "extra-bindings",
-    "peers",
-    "provides",
-    "requires",
-    "resources",
-    "storage",
-    "subordinate",
-    "terms",
 ];
 
 /// The keys charmcraft takes from metadata.yaml into its project, and refuses in both files.
@@ -157,7 +141,8 @@ fn mapping_root<'a>(source: &'a Source, problems: &mut Problems) -> Option<Secti
 fn charmcraft_rules(root: Section<'_>, problems: &mut Problems) {
     let Some(map) = root.value.as_mapping() else { return };
     for key in map.keys().filter_map(Value::as_str) {
-        if !CHARMCRAFT_KEYS.contains(&key) {
+        let known = [CHARMCRAFT_ONLY_KEYS, &DESCRIPTIVE_KEYS, METADATA_KEYS].iter().any(|keys| keys.contains(&key));
+        if !known {
             problems.push(root.error(&[key], format!("unknown top-level key `{key}` (charmcraft rejects it)")));
         }
     }
